@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "simple_history",
     "clinic",
     "patients",
     "treatments",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the clinical audit history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it sees the outcome of authentication (login throttling).
     "axes.middleware.AxesMiddleware",
 ]

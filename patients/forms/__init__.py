@@ -1,0 +1,1 @@
+"""Patient forms, one module per part of the record (registry, intake, symptoms)."""

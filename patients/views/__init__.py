@@ -1,0 +1,1 @@
+"""Patient views, one module per part of the record (registry, chart, intake, symptoms)."""
