@@ -11,7 +11,7 @@ HOST_PORT := 127.0.0.1:8000
 # Finds or starts PostgreSQL (DATABASE_URL, else 127.0.0.1:5432, else a project-local cluster).
 DB_URL = $$($(PY) scripts/dev_database.py)
 
-.PHONY: help install install-dev run test lint format check-deploy chromium db-stop clean
+.PHONY: help install install-dev run test lint format check-deploy chromium db-stop clean bench
 
 help:
 	@echo "make run    - install, migrate, seed demo data and serve on http://$(HOST_PORT)"
@@ -70,6 +70,12 @@ check-deploy: install
 	@DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=clinic.example DATABASE_URL="$(DB_URL)" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Speed targets live here, never in the tests: fills its own database (clinic_bench) and times the pages' queries.
+bench: install
+	@set -e; export CLINIC_DB_NAME=clinic_bench; export DATABASE_URL="$(DB_URL)"; export DEBUG=1; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) benchmarks/patient_search.py
 
 db-stop:
 	@if [ -f .pgdata/data/postmaster.pid ]; then \

@@ -23,6 +23,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", ALL_ROLES),
+    NavItem("Patients", "patients:list", ALL_ROLES, section="/patients/"),
     NavItem("Staff & settings", "admin:index", frozenset({Role.CLINIC_ADMIN}), section="/admin/"),
 )
 

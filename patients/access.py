@@ -5,7 +5,7 @@ clinical record. A denied request is a 403 whatever the id, and an unknown id
 a 404 only for those who could have seen it, so ids cannot be probed.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from clinic.access import can_manage_front_desk, can_see_clinical, can_write_clinical
@@ -16,7 +16,7 @@ def _get(public_id, queryset=None) -> Patient:
     queryset = queryset if queryset is not None else Patient.objects.all()
     try:
         return queryset.get(public_id=public_id)
-    except (Patient.DoesNotExist, ValueError) as missing:
+    except (Patient.DoesNotExist, ValueError, ValidationError) as missing:
         raise Http404("No such patient") from missing
 
 

@@ -90,7 +90,9 @@ class PatientQuerySet(models.QuerySet):
         """Patients born the same day whose names match, ignoring case and accents."""
         wanted = (normalize_for_search(given_name), normalize_for_search(family_name))
         same_day = self.filter(date_of_birth=date_of_birth)
-        return [p for p in same_day if (normalize_for_search(p.given_name), normalize_for_search(p.family_name)) == wanted]
+        return [
+            p for p in same_day if (normalize_for_search(p.given_name), normalize_for_search(p.family_name)) == wanted
+        ]
 
 
 def _parse_date(text: str) -> date | None:
@@ -284,22 +286,36 @@ class Intake(models.Model):
     affected_side = models.CharField("which foot", max_length=5, choices=Side.choices)
     onset_date = models.DateField("pain or symptoms began")
     aggravators = ArrayField(
-        models.CharField(max_length=20, choices=Aggravator.choices), default=list, blank=True,
+        models.CharField(max_length=20, choices=Aggravator.choices),
+        default=list,
+        blank=True,
         verbose_name="worse when",
     )
     complaint_notes = models.TextField("complaint in the patient's words", blank=True)
 
     # Risk factors
     height_cm = models.DecimalField(
-        "height (cm)", max_digits=4, decimal_places=1, null=True, blank=True,
+        "height (cm)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("50")), MaxValueValidator(Decimal("250"))],
     )
     weight_kg = models.DecimalField(
-        "weight (kg)", max_digits=4, decimal_places=1, null=True, blank=True,
+        "weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("20")), MaxValueValidator(Decimal("350"))],
     )
     standing_hours_per_day = models.DecimalField(
-        "hours a day standing or walking on hard surfaces", max_digits=3, decimal_places=1, null=True, blank=True,
+        "hours a day standing or walking on hard surfaces",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))],
     )
     sport = models.CharField("running or other sport", max_length=10, choices=Sport.choices, default=Sport.NONE)
@@ -604,9 +620,7 @@ class SymptomRecord(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(severity__gte=0, severity__lte=10), name="symptom_severity_0_10"),
             models.CheckConstraint(condition=Q(spots__len__gt=0), name="symptom_has_a_place"),
-            models.CheckConstraint(
-                condition=~Q(symptom="other") | ~Q(symptom_other=""), name="symptom_other_is_named"
-            ),
+            models.CheckConstraint(condition=~Q(symptom="other") | ~Q(symptom_other=""), name="symptom_other_is_named"),
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,9 @@ def implanted_device(facts: SafetyFacts) -> SafetyFlag | None:
     if not (facts.intake and facts.intake.implanted_device):
         return None
     device = facts.intake.implanted_device_detail or "Pacemaker or implanted device"
-    return SafetyFlag("implanted_device", f"{device} — no electroacupuncture", "Electrical stimulation is blocked.", "danger")
+    return SafetyFlag(
+        "implanted_device", f"{device} — no electroacupuncture", "Electrical stimulation is blocked.", "danger"
+    )
 
 
 def pregnancy(facts: SafetyFacts) -> SafetyFlag | None:
@@ -87,7 +89,9 @@ def bleeding_risk(facts: SafetyFacts) -> SafetyFlag | None:
         )
     if intake.anticoagulant or intake.bleeding_disorder == Intake.BleedingDisorder.MILD:
         cause = "Anticoagulant or antiplatelet medicine" if intake.anticoagulant else "Mild bleeding disorder"
-        return SafetyFlag("bleeding_risk", f"{cause} — bleeding risk", "Expect bruising; press needle sites.", "warning")
+        return SafetyFlag(
+            "bleeding_risk", f"{cause} — bleeding risk", "Expect bruising; press needle sites.", "warning"
+        )
     return None
 
 
@@ -117,7 +121,9 @@ def ulcer_or_infection(facts: SafetyFacts) -> SafetyFlag | None:
     if not (facts.intake and facts.intake.foot_ulcer_or_infection):
         return None
     site = facts.intake.ulcer_site or "site not recorded"
-    return SafetyFlag("ulcer", f"Active ulcer or infection ({site}) — no local needling", "Treat away from it.", "danger")
+    return SafetyFlag(
+        "ulcer", f"Active ulcer or infection ({site}) — no local needling", "Treat away from it.", "danger"
+    )
 
 
 def faint_risk(facts: SafetyFacts) -> SafetyFlag | None:
@@ -169,7 +175,14 @@ def flags_for(patient: Patient) -> list[SafetyFlag]:
 
 
 def blocks_electroacupuncture(facts: SafetyFacts) -> bool:
-    return bool(facts.intake and facts.intake.implanted_device)
+    """An implanted device, or a consent that does not cover electrical stimulation."""
+    consent = facts.consent_in_force
+    return bool(facts.intake and facts.intake.implanted_device) or not (consent and consent.covers_electroacupuncture)
+
+
+def blocks_heat(facts: SafetyFacts) -> bool:
+    consent = facts.consent_in_force
+    return not (consent and consent.covers_heat)
 
 
 def blocks_all_treatment(facts: SafetyFacts) -> bool:

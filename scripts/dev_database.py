@@ -23,8 +23,9 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_DIR = ROOT / ".pgdata"
 LOCAL_PORT = int(os.environ.get("PGLOCAL_PORT", "54329"))
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/clinic"
-DATABASE_NAME = "clinic"
+# The benchmarks use a database of their own (CLINIC_DB_NAME=clinic_bench).
+DATABASE_NAME = os.environ.get("CLINIC_DB_NAME", "clinic")
+DEFAULT_SERVER = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 
 
 def note(message: str) -> None:

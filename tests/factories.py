@@ -1,8 +1,12 @@
+import datetime as _dt
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
 from clinic.access import Role
 from clinic.models import User
+from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, Patient, Side, SymptomRecord
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -43,3 +47,66 @@ class FrontDeskFactory(UserFactory):
 class ClinicAdminFactory(UserFactory):
     is_staff = True
     role = _role_factory(Role.CLINIC_ADMIN)
+
+
+# --- patients ---------------------------------------------------------------
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    family_name = factory.Faker("last_name")
+    given_name = factory.Faker("first_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=25, maximum_age=85)
+    sex = Patient.Sex.FEMALE
+    phone = factory.Sequence(lambda n: f"(555) 01{n % 100:02d}-{n % 10000:04d}")
+    email = factory.LazyAttribute(lambda p: f"{p.given_name.lower()}.{p.family_name.lower()}@example.org")
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intake
+
+    patient = factory.SubFactory(PatientFactory)
+    affected_side = Side.LEFT
+    onset_date = factory.LazyFunction(lambda: _dt.date.today() - _dt.timedelta(days=120))
+    aggravators = factory.LazyFunction(lambda: [Intake.Aggravator.FIRST_STEPS])
+    height_cm = Decimal("168.0")
+    weight_kg = Decimal("74.0")
+    baseline_first_step_pain = Decimal("7.0")
+    baseline_average_pain = Decimal("5.5")
+    recorded_by = factory.SubFactory(PractitionerFactory)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    patient = factory.SubFactory(PatientFactory)
+    given_on = factory.LazyFunction(lambda: _dt.date.today() - _dt.timedelta(days=30))
+    covers_acupuncture = True
+    covers_electroacupuncture = True
+    recorded_by = factory.SubFactory(PractitionerFactory)
+
+
+class DiagnosisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnosis
+
+    patient = factory.SubFactory(PatientFactory)
+    code = DiagnosisCode.PLANTAR_FASCIITIS
+    side = Side.LEFT
+    recorded_by = factory.SubFactory(PractitionerFactory)
+
+
+class SymptomRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SymptomRecord
+
+    patient = factory.SubFactory(PatientFactory)
+    recorded_on = factory.LazyFunction(_dt.date.today)
+    symptom = SymptomRecord.Symptom.HEEL_PAIN
+    spots = factory.LazyFunction(lambda: ["left:heel_medial"])
+    severity = 6
+    recorded_by = factory.SubFactory(PractitionerFactory)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Start from the real environment, less what the test suite sets for itself.
-    test_only = {"DEBUG", "HTTPS_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_BACKEND"}
+    test_only = {"DEBUG", "HTTPS_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_BACKEND", "CONN_MAX_AGE"}
     environment = {key: value for key, value in os.environ.items() if key not in test_only}
     environment.update(env)
     return subprocess.run(
@@ -55,7 +55,16 @@ def test_the_database_is_postgresql_with_atomic_requests():
     database = settings.DATABASES["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["ATOMIC_REQUESTS"] is True
-    assert database["CONN_MAX_AGE"] > 0
+
+
+def test_database_connections_are_persistent_by_default():
+    result = _run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        DEBUG="1",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "60", result.stderr
 
 
 @pytest.mark.django_db

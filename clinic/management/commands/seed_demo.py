@@ -11,6 +11,7 @@ from django.db import transaction
 
 from clinic.access import Role
 from clinic.models import User
+from patients.demo import seed_patients
 
 DEMO_PASSWORD = "stride-demo-2026"  # noqa: S105  (published in the README; DEBUG-only command)
 
@@ -30,9 +31,14 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a published password.")
         with transaction.atomic():
-            for username, first, last, title, role in DEMO_STAFF:
-                self.ensure_staff(username, first, last, title, role)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            staff = {
+                username: self.ensure_staff(username, first, last, title, role)
+                for username, first, last, title, role in DEMO_STAFF
+            }
+            added = seed_patients(
+                practitioners=[staff["practitioner"], staff["practitioner2"]], front_desk=staff["frontdesk"]
+            )
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({added} demo patients added this time)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, _title, role in DEMO_STAFF:
             self.stdout.write(f"  {username:<14} {role.label:<13} {first} {last}")
