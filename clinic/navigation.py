@@ -24,6 +24,11 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", ALL_ROLES),
     NavItem("Patients", "patients:list", ALL_ROLES, section="/patients/"),
+    NavItem("Day sheet", "treatments:day", ALL_ROLES, section="/treatments/day/"),
+    NavItem("Week", "treatments:week", ALL_ROLES, section="/treatments/week/"),
+    NavItem(
+        "My schedule", "treatments:my_schedule", frozenset({Role.PRACTITIONER}), section="/treatments/my-schedule/"
+    ),
     NavItem("Staff & settings", "admin:index", frozenset({Role.CLINIC_ADMIN}), section="/admin/"),
 )
 

@@ -16,7 +16,32 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PRACTITIONER: [],
     Role.FRONT_DESK: [],
     # Clinic admins manage staff accounts; accounts are deactivated, never deleted.
-    Role.CLINIC_ADMIN: ["clinic.add_user", "clinic.change_user", "clinic.view_user", "auth.view_group"],
+    Role.CLINIC_ADMIN: [
+        "clinic.add_user",
+        "clinic.change_user",
+        "clinic.view_user",
+        "auth.view_group",
+        # The clinic's set-up. Locations close rather than disappear; a shift, closure or leave
+        # entered by mistake may be removed (nothing refers to them).
+        "treatments.add_location",
+        "treatments.change_location",
+        "treatments.view_location",
+        "treatments.add_workinghours",
+        "treatments.change_workinghours",
+        "treatments.view_workinghours",
+        "treatments.delete_workinghours",
+        "treatments.add_closure",
+        "treatments.change_closure",
+        "treatments.view_closure",
+        "treatments.delete_closure",
+        "treatments.add_leave",
+        "treatments.change_leave",
+        "treatments.view_leave",
+        "treatments.delete_leave",
+        # Plans and appointments are written through the app only.
+        "treatments.view_treatmentplan",
+        "treatments.view_appointment",
+    ],
 }
 
 

@@ -29,12 +29,12 @@ Point = tuple[float, float]
 FOOT_WIDTH = 110
 FOOT_HEIGHT = 270
 # Where each foot's local box sits in the diagram, and the diagram's size.
-FOOT_TOP = 52
-PANEL_WIDTH = 280
-PANEL_GAP = 24
+FOOT_TOP = 66
+PANEL_WIDTH = 300
+PANEL_GAP = 20
 VIEW_WIDTH = 2 * PANEL_WIDTH + PANEL_GAP
-VIEW_HEIGHT = FOOT_TOP + FOOT_HEIGHT + 30
-_FOOT_MARGIN = 12  # from the panel edge to the outer side of each foot
+VIEW_HEIGHT = FOOT_TOP + FOOT_HEIGHT + 32
+_FOOT_MARGIN = 20  # from the panel edge to the outer side of each foot
 
 SOLE = "sole"
 TOP = "top"
@@ -149,22 +149,22 @@ Shape = list[list[Cubic]]
 # Toe pads as (centre, rx, ry, tilt in degrees), big toe first. On the sole of
 # the right foot the big toe is on the right (the inner side faces the middle).
 _SOLE_TOES = (
-    ((87.5, 36.0), 13.5, 21.0, -4),
-    ((63.5, 38.5), 8.6, 19.0, -2),
-    ((45.5, 44.0), 8.0, 17.5, 5),
-    ((29.5, 51.5), 7.4, 15.0, 12),
-    ((15.5, 60.0), 6.6, 11.5, 24),
+    ((87.0, 39.0), 14.0, 21.5, -4),
+    ((63.0, 45.0), 8.6, 18.5, -2),
+    ((45.5, 50.5), 8.0, 17.0, 5),
+    ((30.0, 57.5), 7.4, 14.0, 12),
+    ((16.5, 64.0), 6.4, 10.0, 26),
 )
 
 _SOLE = _Outline(
     [
         ("ball_top_inner", (99.0, 63.0)),
         ("", (105.0, 84.0)),
-        ("ball_arch_inner", (103.0, 119.0)),
-        ("", (92.0, 147.0)),
-        ("", (83.5, 170.0)),
+        ("ball_arch_inner", (102.0, 120.0)),
+        ("", (93.5, 146.0)),
+        ("", (86.0, 169.0)),
         ("arch_heel_inner", (85.5, 194.0)),
-        ("", (88.5, 222.0)),
+        ("", (88.0, 222.0)),
         ("", (80.0, 251.0)),
         ("heel_bottom", (52.0, 266.0)),
         ("", (26.0, 256.0)),
@@ -231,7 +231,7 @@ _SOLE_LABEL_AT = {
 }
 
 # From above, the right foot's big toe is on the left.
-_TOP_TOES = tuple(((FOOT_WIDTH - x, y + 2.0), rx, ry * 0.92, -tilt) for (x, y), rx, ry, tilt in _SOLE_TOES)
+_TOP_TOES = tuple(((FOOT_WIDTH - x, y + 4.0), rx, ry * 0.95, -tilt) for (x, y), rx, ry, tilt in _SOLE_TOES)
 
 _TOP = _Outline(
     [
@@ -240,27 +240,26 @@ _TOP = _Outline(
         ("", (55.0, 66.0)),
         ("", (80.0, 70.0)),
         ("top_toe_outer", (101.0, 78.0)),
-        ("", (105.0, 110.0)),
-        ("", (98.0, 152.0)),
-        ("top_ankle_outer", (89.0, 190.0)),
-        ("", (94.0, 214.0)),
-        ("", (91.0, 238.0)),
-        ("", (80.0, 258.0)),
-        ("ankle_bottom", (55.0, 266.0)),
-        ("", (30.0, 259.0)),
-        ("", (18.5, 240.0)),
-        ("", (12.0, 214.0)),
-        ("top_ankle_inner", (17.5, 190.0)),
-        ("", (13.0, 156.0)),
-        ("", (6.5, 120.0)),
-        ("", (5.0, 88.0)),
+        ("", (104.0, 104.0)),
+        ("", (96.0, 140.0)),
+        ("", (86.0, 172.0)),
+        ("top_ankle_outer", (82.0, 194.0)),
+        ("", (90.0, 222.0)),
+        ("leg_outer", (81.0, 246.0)),
+        ("ankle_bottom", (52.0, 251.0)),
+        ("leg_inner", (23.5, 246.0)),
+        ("", (15.0, 214.0)),
+        ("top_ankle_inner", (22.0, 192.0)),
+        ("", (17.0, 160.0)),
+        ("", (8.5, 124.0)),
+        ("", (5.0, 92.0)),
     ]
 )
 
 
 def _top_regions() -> dict[FootRegion, Shape]:
     o = _TOP
-    crease = _chain(o.point("top_ankle_outer"), (53.0, 181.0), o.point("top_ankle_inner"))
+    crease = _chain(o.point("top_ankle_outer"), (52.0, 184.0), o.point("top_ankle_inner"))
     return {
         FootRegion.TOP: [
             o.stretch("top_toe_inner", "top_ankle_outer") + crease + o.stretch("top_ankle_inner", "top_toe_inner")
@@ -269,7 +268,7 @@ def _top_regions() -> dict[FootRegion, Shape]:
     }
 
 
-_TOP_LABEL_AT = {FootRegion.TOP: (55.0, 128.0), FootRegion.ANKLE: (53.0, 226.0)}
+_TOP_LABEL_AT = {FootRegion.TOP: (55.0, 128.0), FootRegion.ANKLE: (52.0, 223.0)}
 
 
 def _top_context() -> Shape:
@@ -293,7 +292,16 @@ def _top_nails() -> Shape:
 
 def _ankle_bones() -> Shape:
     """The two ankle knobs (malleoli): the inner one sits higher than the outer."""
-    return [_ellipse((19.0, 212.0), 5.5, 8.0, -8), _ellipse((89.0, 222.0), 5.0, 7.5, 8)]
+    return [_ellipse((23.5, 213.0), 4.5, 7.5, -8), _ellipse((83.0, 223.0), 4.0, 7.0, 8)]
+
+
+_SHIN_INNER = _chain((23.5, 246.0), (25.0, 258.0), (27.0, 272.0))
+_SHIN_OUTER = _chain((81.0, 246.0), (79.5, 258.0), (77.5, 272.0))
+
+
+def _shin_edges() -> Shape:
+    """The shin going on below the ankle: two open strokes, so the foot reads as a foot."""
+    return [_SHIN_INNER, _SHIN_OUTER]
 
 
 # ---------------------------------------------------------------------------
@@ -318,8 +326,19 @@ class Placement:
         return native_inner_right != self.mirrored
 
 
+def panel_left(view: str) -> float:
+    return 0 if view == SOLE else PANEL_WIDTH + PANEL_GAP
+
+
+def view_box(views: tuple[str, ...] = (SOLE, TOP)) -> str:
+    """The SVG viewBox showing the given panels (both, or just one of them)."""
+    left = min(panel_left(view) for view in views)
+    right = max(panel_left(view) for view in views) + PANEL_WIDTH
+    return f"{_fmt(left)} 0 {_fmt(right - left)} {VIEW_HEIGHT}"
+
+
 def _placement(view: str, foot: Side) -> Placement:
-    panel_x = 0 if view == SOLE else PANEL_WIDTH + PANEL_GAP
+    panel_x = panel_left(view)
     left_box = panel_x + _FOOT_MARGIN
     right_box = panel_x + PANEL_WIDTH - _FOOT_MARGIN - FOOT_WIDTH
     if view == SOLE:
@@ -336,7 +355,7 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _path_data(shape: Shape, placement: Placement) -> str:
+def _path_data(shape: Shape, placement: Placement, *, closed: bool = True) -> str:
     parts = []
     for loop in shape:
         start = placement.apply(loop[0].start)
@@ -348,7 +367,8 @@ def _path_data(shape: Shape, placement: Placement) -> str:
                 continue
             points = [placement.apply(p) for p in (segment.control1, segment.control2, segment.end)]
             parts.append("C" + " ".join(f"{_fmt(x)} {_fmt(y)}" for x, y in points))
-        parts.append("Z")
+        if closed:
+            parts.append("Z")
     return "".join(parts)
 
 
@@ -369,8 +389,10 @@ class FootDrawing:
     foot: Side
     view: str
     outline: str
-    context: str  # toes seen from above, ankle knobs: outlined, never chosen
-    detail: str  # toenails
+    context: str  # toes seen from above: drawn behind the regions, never chosen
+    detail: str  # toenails, drawn over the toes
+    landmarks: str  # ankle knobs: faint lines over the regions, so clicks pass through
+    leg: str  # open strokes for the shin below the ankle (top view only)
     regions: tuple[RegionShape, ...]
     name_at: Point  # where "Left"/"Right" is written
     inner_at: Point
@@ -381,10 +403,13 @@ def _drawing(view: str, foot: Side) -> FootDrawing:
     placement = _placement(view, foot)
     if view == SOLE:
         shapes, label_at, outline = _sole_regions(), _SOLE_LABEL_AT, _SOLE
-        context, detail = [], []
+        context, detail, landmarks = [], [], []
+        outline_loops = [outline.segments, *(_ellipse(c, rx, ry, tilt) for c, rx, ry, tilt in _SOLE_TOES)]
     else:
         shapes, label_at, outline = _top_regions(), _TOP_LABEL_AT, _TOP
-        context, detail = _top_context() + _ankle_bones(), _top_nails()
+        context, detail, landmarks = _top_context(), _top_nails(), _ankle_bones()
+        # Open at the back: the shin carries on below the ankle.
+        outline_loops = [outline.stretch("leg_inner", "leg_outer")]
     regions = tuple(
         RegionShape(
             spot=f"{foot.value}:{region.value}",
@@ -397,16 +422,18 @@ def _drawing(view: str, foot: Side) -> FootDrawing:
         for region in REGIONS_BY_VIEW[view]
     )
     inner_right = placement.inner_is_right(view)
-    bottom = FOOT_TOP + FOOT_HEIGHT + 20
+    bottom = FOOT_TOP + FOOT_HEIGHT + 24
     left_edge, right_edge = placement.x + 4, placement.x + FOOT_WIDTH - 4
     return FootDrawing(
         foot=foot,
         view=view,
-        outline=_path_data([outline.segments], placement),
+        outline=_path_data(outline_loops, placement, closed=view == SOLE),
+        leg=_path_data(_shin_edges(), placement, closed=False) if view == TOP else "",
         context=_path_data(context, placement) if context else "",
         detail=_path_data(detail, placement) if detail else "",
+        landmarks=_path_data(landmarks, placement) if landmarks else "",
         regions=regions,
-        name_at=(placement.x + FOOT_WIDTH / 2, FOOT_TOP - 14),
+        name_at=(placement.x + FOOT_WIDTH / 2, FOOT_TOP - 12),
         inner_at=(right_edge if inner_right else left_edge, bottom),
         outer_at=(left_edge if inner_right else right_edge, bottom),
     )
@@ -419,7 +446,39 @@ def _all_drawings() -> tuple[FootDrawing, ...]:
 
 DRAWINGS: tuple[FootDrawing, ...] = _all_drawings()
 REGION_SHAPES: dict[str, RegionShape] = {region.spot: region for d in DRAWINGS for region in d.regions}
-PANEL_TITLES = tuple(
-    (VIEWS[view], VIEW_HINTS[view], (0 if view == SOLE else PANEL_WIDTH + PANEL_GAP) + PANEL_WIDTH / 2)
-    for view in (SOLE, TOP)
+PANEL_TITLES = {view: (VIEWS[view], VIEW_HINTS[view], panel_left(view) + PANEL_WIDTH / 2) for view in (SOLE, TOP)}
+
+
+# ---------------------------------------------------------------------------
+# Severity colours
+# ---------------------------------------------------------------------------
+
+# 0–10, light to dark: ColorBrewer's YlOrRd, stretched to eleven steps. A single
+# sequential ramp changes lightness all the way, so it reads in greyscale and for
+# every common colour-vision deficiency; the number is written on each region too.
+SEVERITY_COLOURS = (
+    "#ffffcc",
+    "#fff1a9",
+    "#fee187",
+    "#fec965",
+    "#feab49",
+    "#fd8d3c",
+    "#fc5b2e",
+    "#ed2f22",
+    "#d41020",
+    "#b10026",
+    "#800026",
 )
+NOT_RECORDED_COLOUR = "#e6ecea"
+# From this severity on the fill is dark enough to need white numbers (contrast 4.5:1 or more).
+WHITE_TEXT_FROM = 8
+
+
+def severity_colour(severity: int | None) -> str:
+    if severity is None:
+        return NOT_RECORDED_COLOUR
+    return SEVERITY_COLOURS[max(0, min(10, int(severity)))]
+
+
+def severity_text_colour(severity: int | None) -> str:
+    return "#ffffff" if severity is not None and severity >= WHITE_TEXT_FROM else "#1b1b1b"

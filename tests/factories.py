@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from clinic.access import Role
 from clinic.models import User
 from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, Patient, Side, SymptomRecord
+from treatments.models import Appointment, Location, TreatmentPlan, Weekday, WorkingHours, local_datetime
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -110,3 +111,60 @@ class SymptomRecordFactory(factory.django.DjangoModelFactory):
     spots = factory.LazyFunction(lambda: ["left:heel_medial"])
     severity = 6
     recorded_by = factory.SubFactory(PractitionerFactory)
+
+
+# --- treatments -------------------------------------------------------------
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("name",)
+
+    name = "Main clinic"
+    address = "12 Elm Street, Springfield"
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingHours
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    location = factory.SubFactory(LocationFactory)
+    weekday = Weekday.MONDAY
+    starts = _dt.time(9, 0)
+    ends = _dt.time(17, 0)
+
+
+def full_week_hours(practitioner, location=None, *, starts=_dt.time(9, 0), ends=_dt.time(17, 0), days=range(5)):
+    """Monday to Friday (by default) working hours for a practitioner."""
+    location = location or LocationFactory()
+    return [
+        WorkingHoursFactory(practitioner=practitioner, location=location, weekday=day, starts=starts, ends=ends)
+        for day in days
+    ]
+
+
+class TreatmentPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentPlan
+
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(PractitionerFactory)
+    sessions_planned = 10
+    frequency = TreatmentPlan.Frequency.TWICE_WEEKLY
+    status = TreatmentPlan.Status.ACTIVE
+    goal = "First-step pain below 3"
+    created_by = factory.SelfAttribute("practitioner")
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(PractitionerFactory)
+    location = factory.SubFactory(LocationFactory)
+    starts_at = factory.LazyFunction(lambda: local_datetime(_dt.date.today() + _dt.timedelta(days=1), _dt.time(10, 0)))
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + _dt.timedelta(minutes=45))
+    booked_by = factory.SelfAttribute("practitioner")

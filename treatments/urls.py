@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401  (views arrive with their features)
+from django.urls import path
+
+from treatments.views import appointments, booking, calendar, plans, schedule
 
 app_name = "treatments"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Treatment plans: practitioners write, everyone on staff sees the schedule side.
+    path("patients/<uuid:public_id>/plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<uuid:plan_id>/", plans.plan_detail, name="plan"),
+    path("plans/<uuid:plan_id>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<uuid:plan_id>/status/", plans.plan_status, name="plan_status"),
+    # Booking a whole course from an active plan (front desk).
+    path("plans/<uuid:plan_id>/book/", booking.course_booking, name="plan_book"),
+    # Single appointments.
+    path("appointments/new/", appointments.appointment_create, name="appointment_create"),
+    path("appointments/<int:appointment_id>/", appointments.appointment_detail, name="appointment"),
+    path("appointments/<int:appointment_id>/move/", appointments.appointment_move, name="appointment_move"),
+    path("appointments/<int:appointment_id>/cancel/", appointments.appointment_cancel, name="appointment_cancel"),
+    path("appointments/<int:appointment_id>/check-in/", appointments.appointment_check_in, name="appointment_check_in"),
+    path("appointments/<int:appointment_id>/no-show/", appointments.appointment_no_show, name="appointment_no_show"),
+    # The front desk's views of the diary.
+    path("day/", schedule.day_sheet, name="day"),
+    path("week/", schedule.week_view, name="week"),
+    path("next-free/", schedule.next_free_slot, name="next_free"),
+    # A practitioner's own schedule and private calendar feed.
+    path("my-schedule/", calendar.my_schedule, name="my_schedule"),
+    path("my-schedule/feed/reset/", calendar.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+]

@@ -3,9 +3,12 @@
 For the front desk the clinical tables are never queried, not merely left unrendered.
 """
 
+from datetime import timedelta
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET
 
@@ -14,13 +17,13 @@ from patients.access import patient_for_front_desk
 from patients.models import Consent, Intake, Patient
 from patients.safety import flags_from, load_facts
 from patients.symptoms import symptoms_section
+from treatments.models import Appointment
 
 # Sections whose records arrive with later features; until then each says plainly that there is nothing yet.
-COMING_LATER = (
-    ("appointments", "Appointments", "No appointments booked."),
-    ("plans", "Treatment plans", "No treatment plans yet."),
-    ("progress", "Progress", "No progress recorded yet."),
-)
+COMING_LATER = (("progress", "Progress", "No progress recorded yet."),)
+# The chart lists appointments from this far back, and every one ahead (up to the cap).
+RECENT_APPOINTMENT_DAYS = 60
+MAX_CHART_APPOINTMENTS = 30
 BMI_BANDS = ((18.5, "underweight range"), (25, "healthy range"), (30, "overweight range"))
 
 
@@ -95,6 +98,20 @@ def _clinical_context(patient: Patient, user) -> dict:
     }
 
 
+def _schedule_context(patient: Patient) -> dict:
+    """Plans and appointments: schedule facts every role may see (no clinical content)."""
+    since = timezone.now() - timedelta(days=RECENT_APPOINTMENT_DAYS)
+    appointments = (
+        Appointment.objects.filter(patient=patient, starts_at__gte=since)
+        .with_schedule_details()
+        .order_by("starts_at")[:MAX_CHART_APPOINTMENTS]
+    )
+    return {
+        "appointments": list(appointments),
+        "plans": list(patient.plans.select_related("practitioner").with_booked_count().order_by("-created_at")),
+    }
+
+
 @require_GET
 def patient_chart(request: HttpRequest, public_id) -> HttpResponse:
     clinical = can_see_clinical(request.user)
@@ -105,6 +122,7 @@ def patient_chart(request: HttpRequest, public_id) -> HttpResponse:
         "can_see_clinical": clinical,
         "can_write_clinical": can_write_clinical(request.user),
         "coming_later": COMING_LATER,
+        **_schedule_context(patient),
     }
     if clinical:
         context.update(_clinical_context(patient, request.user))

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from patients.models import Diagnosis, DiagnosisCode, Intake, PriorTreatment, Side
 from tests.factories import (
+    AppointmentFactory,
     ConsentFactory,
     DiagnosisFactory,
     IntakeFactory,
     PatientFactory,
     SymptomRecordFactory,
+    TreatmentPlanFactory,
     UserFactory,
 )
 from tests.html import assert_valid_html
@@ -136,11 +138,38 @@ def test_an_archived_patient_shows_the_badge_the_reason_and_no_archive_link(fron
     assert reverse("patients:restore", kwargs={"public_id": patient.public_id}) in html
 
 
-def test_plans_appointments_and_progress_have_plain_empty_states(front_desk_client, patient):
+def test_plans_and_appointments_have_plain_empty_states(front_desk_client, patient):
     html = text_of(front_desk_client.get(chart_url(patient)))
-    assert "No treatment plans yet." in html
-    assert "No appointments booked." in html
-    assert "No progress recorded yet." in html
+    assert "No treatment plan yet." in html
+    assert "No appointments yet." in html
+
+
+def test_the_chart_lists_the_patients_plans_and_appointments_with_session_numbers(front_desk_client, patient):
+    plan = TreatmentPlanFactory(patient=patient, sessions_planned=8)
+    start = timezone.now() + timedelta(days=2)
+    for week in range(3):
+        AppointmentFactory(patient=patient, plan=plan, starts_at=start + timedelta(days=7 * week))
+    html = text_of(front_desk_client.get(chart_url(patient)))
+    assert "3 of 8 booked" in html
+    assert "Session 3 of 8" in html
+    assert plan.get_absolute_url() in front_desk_client.get(chart_url(patient)).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["front_desk_client", "practitioner_client"])
+def test_the_charts_schedule_cards_cost_the_same_queries_for_1_or_12_appointments(request, persona, patient):
+    client = request.getfixturevalue(persona)
+    plan = TreatmentPlanFactory(patient=patient, sessions_planned=12)
+    start = timezone.now() + timedelta(days=2)
+    AppointmentFactory(patient=patient, plan=plan, starts_at=start)
+    client.get(chart_url(patient))
+    with CaptureQueriesContext(connection) as few:
+        client.get(chart_url(patient))
+    for week in range(1, 12):
+        AppointmentFactory(patient=patient, plan=plan, starts_at=start + timedelta(days=7 * week))
+    TreatmentPlanFactory(patient=patient)
+    with CaptureQueriesContext(connection) as many:
+        client.get(chart_url(patient))
+    assert len(many) == len(few)
 
 
 # --- what clinicians see -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import transaction
 from clinic.access import Role
 from clinic.models import User
 from patients.demo import seed_patients
+from treatments.demo import seed_schedule
 
 DEMO_PASSWORD = "stride-demo-2026"  # noqa: S105  (published in the README; DEBUG-only command)
 
@@ -35,10 +36,13 @@ class Command(BaseCommand):
                 username: self.ensure_staff(username, first, last, title, role)
                 for username, first, last, title, role in DEMO_STAFF
             }
-            added = seed_patients(
-                practitioners=[staff["practitioner"], staff["practitioner2"]], front_desk=staff["frontdesk"]
-            )
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({added} demo patients added this time)."))
+            practitioners = [staff["practitioner"], staff["practitioner2"]]
+            added = seed_patients(practitioners=practitioners, front_desk=staff["frontdesk"])
+            # After the patients: the schedule books courses for the demo patients with consent.
+            booked = seed_schedule(practitioners=practitioners, front_desk=staff["frontdesk"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({added} patients and {booked} appointments added this time).")
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, _title, role in DEMO_STAFF:
             self.stdout.write(f"  {username:<14} {role.label:<13} {first} {last}")

@@ -1,0 +1,1 @@
+"""Treatment forms, one module per part (plans, booking, appointments, schedule)."""
