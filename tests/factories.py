@@ -7,7 +7,15 @@ from django.contrib.auth.models import Group
 from clinic.access import Role
 from clinic.models import User
 from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, Patient, Side, SymptomRecord
-from treatments.models import Appointment, Location, TreatmentPlan, Weekday, WorkingHours, local_datetime
+from treatments.models import (
+    Appointment,
+    Location,
+    TreatmentPlan,
+    TreatmentSession,
+    Weekday,
+    WorkingHours,
+    local_datetime,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -168,3 +176,23 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: local_datetime(_dt.date.today() + _dt.timedelta(days=1), _dt.time(10, 0)))
     ends_at = factory.LazyAttribute(lambda a: a.starts_at + _dt.timedelta(minutes=45))
     booked_by = factory.SelfAttribute("practitioner")
+
+
+class TreatmentSessionFactory(factory.django.DjangoModelFactory):
+    """A signed session for a checked-in (then completed) appointment of a plan."""
+
+    class Meta:
+        model = TreatmentSession
+
+    appointment = factory.SubFactory(AppointmentFactory, status=Appointment.Status.COMPLETED)
+    patient = factory.SelfAttribute("appointment.patient")
+    practitioner = factory.SelfAttribute("appointment.practitioner")
+    plan = factory.SelfAttribute("appointment.plan")
+    first_step_pain_before = Decimal("6.0")
+    average_pain_before = Decimal("5.0")
+    first_step_pain_after = Decimal("4.0")
+    average_pain_after = Decimal("3.5")
+    needle_count = 12
+    retention_minutes = 30
+    signed_at = factory.LazyFunction(lambda: _dt.datetime.now(_dt.UTC))
+    signed_by = factory.SelfAttribute("practitioner")

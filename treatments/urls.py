@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.views import appointments, booking, calendar, plans, schedule
+from treatments.views import appointments, booking, calendar, plans, progress, schedule, sessions
 
 app_name = "treatments"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     path("day/", schedule.day_sheet, name="day"),
     path("week/", schedule.week_view, name="week"),
     path("next-free/", schedule.next_free_slot, name="next_free"),
+    # Treatment sessions: written by practitioners from a checked-in appointment, locked when signed.
+    path("appointments/<int:appointment_id>/session/", sessions.session_start, name="session_start"),
+    path("sessions/<int:session_id>/", sessions.session_detail, name="session"),
+    path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/sign/", sessions.session_sign, name="session_sign"),
+    path("sessions/<int:session_id>/amend/", sessions.session_amend, name="session_amend"),
+    # Progress against the clinic's relief rule, and the 6-month follow-up.
+    path("plans/<uuid:plan_id>/progress/", progress.plan_progress_page, name="plan_progress"),
+    path("patients/<uuid:public_id>/progress/", progress.patient_progress_page, name="patient_progress"),
+    path("plans/<uuid:plan_id>/follow-up/", progress.follow_up, name="follow_up"),
+    path("relief-rule/", progress.relief_rule, name="relief_rule"),
     # A practitioner's own schedule and private calendar feed.
     path("my-schedule/", calendar.my_schedule, name="my_schedule"),
     path("my-schedule/feed/reset/", calendar.calendar_reset, name="calendar_reset"),

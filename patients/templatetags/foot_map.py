@@ -106,7 +106,8 @@ def foot_map(
         "view_box": geometry.view_box(shown),
         "panels": [geometry.PANEL_TITLES[view] for view in shown],
         "drawings": [_drawing(d, severities, chosen, interactive) for d in geometry.DRAWINGS if d.view in shown],
-        "missing_view": None if len(shown) == 2 else geometry.VIEWS[geometry.TOP if geometry.SOLE in shown else geometry.SOLE],
+        "divider_x": geometry.PANEL_WIDTH + geometry.PANEL_GAP / 2,
+        "divider_bottom": geometry.VIEW_HEIGHT - 10,
         "recorded": recorded,
         "aria_label": f"Foot diagram{f', {caption}' if caption else ''}: {summary}.",
     }

@@ -94,21 +94,20 @@
   function enhanceSeverity(number) {
     var slider = document.querySelector('[data-severity-slider="' + number.id + '"]');
     var chip = document.querySelector('[data-severity-chip="' + number.id + '"]');
+    var scaleData = document.getElementById("severity-scale");
     if (!slider) return;
-    var colours = JSON.parse(slider.getAttribute("data-colours"));
-    var inks = JSON.parse(slider.getAttribute("data-inks"));
-    var words = JSON.parse(slider.getAttribute("data-words"));
+    var scale = scaleData ? JSON.parse(scaleData.textContent) : [];
 
     function paint() {
       var value = parseInt(number.value, 10);
       var valid = !isNaN(value) && value >= 0 && value <= 10 && String(value) === number.value.trim();
       if (valid) slider.value = String(value);
       if (!chip) return;
-      chip.hidden = !valid;
-      if (valid) {
-        chip.style.background = colours[value];
-        chip.style.color = inks[value];
-        chip.textContent = value + "/10 · " + words[value];
+      chip.hidden = !valid || !scale[value];
+      if (!chip.hidden) {
+        chip.style.background = scale[value].fill;
+        chip.style.color = scale[value].ink;
+        chip.textContent = value + "/10 · " + scale[value].word;
       }
     }
 

@@ -1,0 +1,409 @@
+"""What the practitioner records at each visit, and the rules that judge the patient's progress.
+
+A session is written by a practitioner from a checked-in appointment. Once
+signed it is locked: a correction is a SessionAmendment that records who, when,
+why and the values before and after, so the original stays visible.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.models import Intake, Patient, Side
+
+VAS_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
+# Needles usually stay in 20–60 minutes; the form warns outside that and refuses outside 1–120.
+TYPICAL_RETENTION = (20, 60)
+RETENTION_LIMITS = (1, 120)
+
+
+def vas_field(label: str, *, required: bool = True) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=3, decimal_places=1, validators=VAS_VALIDATORS, null=not required, blank=not required
+    )
+
+
+def vas_range(*names: str) -> Q:
+    condition = Q()
+    for name in names:
+        condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0, f"{name}__lte": 10})
+    return condition
+
+
+def _points(value: Decimal) -> str:
+    """1.9 as '1.9', 2.0 as '2'."""
+    return f"{Decimal(value).normalize():f}"
+
+
+class Meridian(models.TextChoices):
+    KIDNEY = "KI", "Kidney"
+    BLADDER = "BL", "Bladder"
+    SPLEEN = "SP", "Spleen"
+    STOMACH = "ST", "Stomach"
+    LIVER = "LR", "Liver"
+    GALLBLADDER = "GB", "Gallbladder"
+    PERICARDIUM = "PC", "Pericardium"
+    LARGE_INTESTINE = "LI", "Large Intestine"
+    EXTRA = "EX", "Extra point"
+    ASHI = "ASHI", "Ashi (tender point)"
+
+
+class AcupuncturePoint(models.Model):
+    """A point of the catalogue, named by its WHO standard code (loaded by a data migration)."""
+
+    code = models.CharField("WHO code", max_length=12, unique=True)
+    pinyin = models.CharField(max_length=40)
+    english = models.CharField("English name", max_length=60)
+    meridian = models.CharField(max_length=4, choices=Meridian.choices)
+    number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Order along the meridian.")
+    location = models.CharField("where it is", max_length=300)
+    avoid_in_pregnancy = models.BooleanField(default=False)
+    caution_in_pregnancy = models.BooleanField(default=False)
+    # Ashi points are tender spots found by palpation; the session records where.
+    is_ashi = models.BooleanField("ashi point", default=False)
+
+    class Meta:
+        ordering = ["meridian", "number", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.pinyin}"
+
+
+class Protocol(models.Model):
+    """A named set of points a practitioner applies in one tap, then edits."""
+
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    points = models.ManyToManyField(AcupuncturePoint, through="ProtocolPoint", related_name="protocols")
+    is_active = models.BooleanField("offered on the session form", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtocolPoint(models.Model):
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="protocol_points")
+    point = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["protocol", "point"], name="protocol_point_once")]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} ({self.get_side_display().lower()})"
+
+
+class TreatmentSessionQuerySet(models.QuerySet):
+    def signed(self):
+        return self.filter(signed_at__isnull=False)
+
+    def for_progress(self):
+        """Signed sessions in the order they happened, with what the progress pages show."""
+        return self.signed().select_related("appointment").order_by("appointment__starts_at", "id")
+
+
+class TreatmentSession(models.Model):
+    class Heat(models.TextChoices):
+        NONE = "", "None"
+        MOXIBUSTION = "moxibustion", "Moxibustion"
+        HEAT_LAMP = "heat_lamp", "Heat lamp"
+
+    appointment = models.OneToOneField(
+        "treatments.Appointment", on_delete=models.PROTECT, related_name="treatment_session"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_sessions")
+    plan = models.ForeignKey(
+        "treatments.TreatmentPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # Pain on the 0–10 VAS, one decimal: first-step (morning) and average over the last week.
+    first_step_pain_before = vas_field("first-step pain before")
+    average_pain_before = vas_field("average pain before")
+    first_step_pain_after = vas_field("first-step pain after", required=False)
+    average_pain_after = vas_field("pain after treatment", required=False)
+
+    needle_count = models.PositiveSmallIntegerField(
+        "needles used", null=True, blank=True, validators=[MaxValueValidator(80)]
+    )
+    retention_minutes = models.PositiveSmallIntegerField(
+        "needles retained (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RETENTION_LIMITS[0]), MaxValueValidator(RETENTION_LIMITS[1])],
+    )
+    heat = models.CharField("heat", max_length=12, choices=Heat.choices, blank=True)
+    other_techniques = models.CharField("other techniques", max_length=200, blank=True)
+    pregnancy_override_reason = models.CharField(
+        "reason for needling a point to avoid in pregnancy", max_length=300, blank=True
+    )
+
+    subjective = models.TextField("S: what the patient reports", blank=True)
+    objective = models.TextField("O: what you found", blank=True)
+    assessment = models.TextField("A: assessment", blank=True)
+    plan_notes = models.TextField("P: plan", blank=True)
+    home_care = models.TextField("home care given", blank=True)
+    nsaid_use = models.CharField(
+        "NSAID use now", max_length=10, choices=Intake.NsaidUse.choices, default=Intake.NsaidUse.NONE
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = TreatmentSessionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["patient", "created_at"], name="session_patient_created"),
+            models.Index(fields=["plan", "signed_at"], name="session_plan_signed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=vas_range(
+                    "first_step_pain_before", "average_pain_before", "first_step_pain_after", "average_pain_after"
+                ),
+                name="session_vas_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_minutes__isnull=True) | Q(retention_minutes__gte=1, retention_minutes__lte=120),
+                name="session_retention_1_120",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False), name="session_signed_by_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session of {timezone.localtime(self.appointment.starts_at):%b %d, %Y}"
+
+    def save(self, *args, **kwargs):
+        # Signed sessions change only through an amendment (treatments.sessions.session_amend).
+        if self.pk and not getattr(self, "_amending", False) and not getattr(self, "_signing", False):
+            stored = type(self).objects.filter(pk=self.pk).values_list("signed_at", flat=True).first()
+            if stored is not None:
+                raise ValidationError("This session is signed; record a correction as an amendment.")
+        return super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatments:session", kwargs={"session_id": self.pk})
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def retention_is_unusual(self) -> bool:
+        low, high = TYPICAL_RETENTION
+        return self.retention_minutes is not None and not low <= self.retention_minutes <= high
+
+
+class NeedledPoint(models.Model):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="needled_points")
+    point = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    ashi_location = models.CharField("where (ashi points)", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} ({self.get_side_display().lower()})"
+
+
+class ElectroStimulation(models.Model):
+    """Mild current between two needled points, e.g. KI3–KI1 at 2 Hz, or 2/100 Hz dense-disperse."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="electro")
+    point_a = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
+    point_b = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
+    frequency_hz = models.DecimalField(
+        "frequency (Hz)", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
+    second_frequency_hz = models.DecimalField(
+        "alternating with (Hz)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(90)])
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(frequency_hz__gt=0), name="electro_frequency_positive"),
+            models.CheckConstraint(
+                condition=Q(second_frequency_hz__isnull=True) | Q(second_frequency_hz__gt=0),
+                name="electro_second_frequency_positive",
+            ),
+            models.CheckConstraint(condition=~Q(point_a=models.F("point_b")), name="electro_two_points"),
+        ]
+
+    def __str__(self) -> str:
+        hz = f"{self.frequency_hz:g}" + (f"/{self.second_frequency_hz:g}" if self.second_frequency_hz else "")
+        return f"{self.point_a.code}–{self.point_b.code} at {hz} Hz for {self.minutes} min"
+
+
+class AdverseEvent(models.Model):
+    class Kind(models.TextChoices):
+        BLEEDING = "bleeding", "Bleeding or bruise (haematoma)"
+        NEEDLE_PAIN = "needle_pain", "Pain at a needle site"
+        FLARE = "flare", "Symptom flare"
+        FAINTING = "fainting", "Fainting (vasovagal)"
+        INFECTION = "infection", "Infection"
+        OTHER = "other", "Other"
+
+    class Severity(models.TextChoices):
+        MILD = "mild", "Mild"
+        MODERATE = "moderate", "Moderate"
+        SEVERE = "severe", "Severe"
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="adverse_events")
+    kind = models.CharField("what happened", max_length=12, choices=Kind.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    action_taken = models.CharField("action taken", max_length=300)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display().lower()})"
+
+
+class SessionAmendment(models.Model):
+    """A correction to a signed session: the values it replaced stay on record."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="amendments")
+    changes = models.JSONField(help_text="{field: [value before, value after]}")
+    reason = models.CharField(max_length=300)
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.amended_at:%Y-%m-%d} ({', '.join(self.changes)})"
+
+
+class ReliefRule(models.Model):
+    """The clinic's definition of meaningful relief and of relapse. The newest row is in force.
+
+    Defaults follow DOMAIN.md: a fall of 19 mm (1.9 points) in first-step pain
+    for plantar heel pain (Landorf, Radford & Hudson 2010), or for pain in
+    general a fall of at least 30% and at least 2 points (Farrar 2001).
+    """
+
+    first_step_drop = models.DecimalField(
+        "first-step pain falls by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.9"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    average_drop_percent = models.PositiveSmallIntegerField(
+        "or average pain falls by at least (%)", default=30, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    average_drop_points = models.DecimalField(
+        "and by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    relapse_rise = models.DecimalField(
+        "relapse: first-step pain rises again by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.9"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField("why it changed", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        get_latest_by = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_step_drop__gt=0, average_drop_points__gt=0, relapse_rise__gt=0)
+                & Q(average_drop_percent__gte=1, average_drop_percent__lte=100),
+                name="relief_rule_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    @classmethod
+    def in_force(cls) -> "ReliefRule":
+        """The newest rule, or the defaults (unsaved) when the clinic has never set one."""
+        return cls.objects.order_by("-changed_at", "-id").first() or cls()
+
+    def describe(self) -> str:
+        return (
+            f"first-step pain down at least {_points(self.first_step_drop)} points, or average pain down at least "
+            f"{self.average_drop_percent}% and at least {_points(self.average_drop_points)} points"
+        )
+
+
+class FollowUp(models.Model):
+    """The check six months after a course ends: is the pain back?"""
+
+    plan = models.OneToOneField("treatments.TreatmentPlan", on_delete=models.PROTECT, related_name="follow_up")
+    due_on = models.DateField("due on")
+    appointment = models.ForeignKey(
+        "treatments.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_on = models.DateField(null=True, blank=True)
+    first_step_pain = vas_field("first-step pain now", required=False)
+    average_pain = vas_field("average pain now", required=False)
+    symptoms_returned = models.BooleanField("symptoms came back", default=False)
+    new_treatment_needed = models.BooleanField("needs a new course of treatment", default=False)
+    relapsed = models.BooleanField(null=True, editable=False, help_text="Judged by the relief rule in force.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_due")]
+        constraints = [
+            models.CheckConstraint(condition=vas_range("first_step_pain", "average_pain"), name="follow_up_vas_0_10"),
+            models.CheckConstraint(
+                condition=Q(recorded_on__isnull=True) | Q(relapsed__isnull=False), name="follow_up_recorded_is_judged"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up due {self.due_on}"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_on is not None

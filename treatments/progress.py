@@ -1,0 +1,184 @@
+"""How a patient's pain changes over a course, judged by the clinic's relief rule.
+
+Definitions (the progress pages print them):
+
+* **Baseline**: the intake's first-step and average pain; when there is no
+  intake, the first signed session's pain before treatment.
+* Each session's **score** is the pain reported *before* needling (the morning
+  first-step pain and the average over the last week): it measures how the
+  patient has been since the last visit. The pain *after* needling is shown
+  beside it as the session's immediate effect.
+* **Meaningful relief** is reached at the first session whose score meets the
+  rule in force (ReliefRule): first-step pain down by at least N points, or
+  average pain down by at least P% and at least M points.
+* **Time to meaningful relief**: weeks from the first session to that one.
+* A plan with no meaningful relief by its **midpoint** (half its planned
+  sessions signed) is flagged for review.
+* **Relapse** at follow-up: first-step pain back up by at least the rule's
+  relapse amount since the last session of the plan, or a new course needed.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from patients.models import Intake
+from treatments.models import ReliefRule, TreatmentPlan, TreatmentSession
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _round(value: Decimal | float | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def meets_relief(
+    rule: ReliefRule,
+    *,
+    baseline_first_step: Decimal | None,
+    baseline_average: Decimal | None,
+    first_step: Decimal | None,
+    average: Decimal | None,
+) -> bool:
+    if (
+        baseline_first_step is not None
+        and first_step is not None
+        and baseline_first_step - first_step >= rule.first_step_drop
+    ):
+        return True
+    if baseline_average is not None and average is not None and baseline_average > 0:
+        drop = baseline_average - average
+        if drop >= rule.average_drop_points and drop * 100 >= baseline_average * rule.average_drop_percent:
+            return True
+    return False
+
+
+def is_relapse(rule: ReliefRule, *, end_first_step, follow_up_first_step, new_treatment_needed: bool) -> bool:
+    if new_treatment_needed:
+        return True
+    if end_first_step is None or follow_up_first_step is None:
+        return False
+    return follow_up_first_step - end_first_step >= rule.relapse_rise
+
+
+@dataclass(frozen=True)
+class SessionScore:
+    number: int
+    session_id: int
+    day: date
+    first_step_before: Decimal | None
+    first_step_after: Decimal | None
+    average_before: Decimal | None
+    average_after: Decimal | None
+    meets_relief: bool
+
+
+@dataclass
+class Change:
+    points: Decimal | None
+    percent: Decimal | None
+
+    @classmethod
+    def between(cls, baseline: Decimal | None, now: Decimal | None) -> "Change":
+        if baseline is None or now is None:
+            return cls(None, None)
+        points = now - baseline
+        percent = _round(points * 100 / baseline) if baseline else None
+        return cls(_round(points), percent)
+
+
+@dataclass
+class PlanProgress:
+    plan: TreatmentPlan | None
+    rule: ReliefRule
+    baseline_first_step: Decimal | None
+    baseline_average: Decimal | None
+    baseline_source: str
+    scores: list[SessionScore] = field(default_factory=list)
+
+    @property
+    def latest(self) -> SessionScore | None:
+        return self.scores[-1] if self.scores else None
+
+    @property
+    def first_step_change(self) -> Change:
+        return Change.between(self.baseline_first_step, self.latest.first_step_before if self.latest else None)
+
+    @property
+    def average_change(self) -> Change:
+        return Change.between(self.baseline_average, self.latest.average_before if self.latest else None)
+
+    @property
+    def relief(self) -> SessionScore | None:
+        return next((score for score in self.scores if score.meets_relief), None)
+
+    @property
+    def weeks_to_relief(self) -> Decimal | None:
+        if not self.relief:
+            return None
+        return _round(Decimal((self.relief.day - self.scores[0].day).days) / 7)
+
+    @property
+    def midpoint(self) -> int | None:
+        return math.ceil(self.plan.sessions_planned / 2) if self.plan else None
+
+    @property
+    def needs_review(self) -> bool:
+        """No meaningful relief by the plan's midpoint (while the plan is active)."""
+        if not self.plan or self.plan.status != TreatmentPlan.Status.ACTIVE:
+            return False
+        return len(self.scores) >= self.midpoint and not any(s.meets_relief for s in self.scores[: self.midpoint])
+
+    @property
+    def end_first_step(self) -> Decimal | None:
+        """First-step pain at the last session: what a follow-up is compared with."""
+        if not self.latest:
+            return None
+        return self.latest.first_step_after or self.latest.first_step_before
+
+
+def _baseline(intake: Intake | None, sessions: list[TreatmentSession]) -> tuple[Decimal | None, Decimal | None, str]:
+    if intake is not None:
+        return intake.baseline_first_step_pain, intake.baseline_average_pain, "intake"
+    if sessions:
+        return sessions[0].first_step_pain_before, sessions[0].average_pain_before, "first session"
+    return None, None, "none"
+
+
+def progress_from(
+    *, plan: TreatmentPlan | None, sessions: list[TreatmentSession], intake: Intake | None, rule: ReliefRule
+) -> PlanProgress:
+    """Pure computation from rows already loaded (sessions must carry their appointment)."""
+    first_step, average, source = _baseline(intake, sessions)
+    progress = PlanProgress(plan, rule, first_step, average, source)
+    for number, session in enumerate(sessions, start=1):
+        progress.scores.append(
+            SessionScore(
+                number=number,
+                session_id=session.pk,
+                day=timezone.localdate(session.appointment.starts_at),
+                first_step_before=session.first_step_pain_before,
+                first_step_after=session.first_step_pain_after,
+                average_before=session.average_pain_before,
+                average_after=session.average_pain_after,
+                meets_relief=meets_relief(
+                    rule,
+                    baseline_first_step=first_step,
+                    baseline_average=average,
+                    first_step=session.first_step_pain_before,
+                    average=session.average_pain_before,
+                ),
+            )
+        )
+    return progress
+
+
+def plan_progress(plan: TreatmentPlan, *, rule: ReliefRule | None = None) -> PlanProgress:
+    """Three queries: the rule, the intake, the plan's signed sessions."""
+    rule = rule or ReliefRule.in_force()
+    intake = Intake.objects.filter(patient_id=plan.patient_id).first()
+    sessions = list(plan.sessions.for_progress())
+    return progress_from(plan=plan, sessions=sessions, intake=intake, rule=rule)
