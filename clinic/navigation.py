@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from clinic.access import ALL_ROLES, Role, roles_of
+from clinic.access import ALL_ROLES, CLINICAL_ROLES, Role, roles_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "My schedule", "treatments:my_schedule", frozenset({Role.PRACTITIONER}), section="/treatments/my-schedule/"
     ),
+    NavItem("Outcomes", "treatments:outcomes", CLINICAL_ROLES, section="/treatments/outcomes/"),
     NavItem("Staff & settings", "admin:index", frozenset({Role.CLINIC_ADMIN}), section="/admin/"),
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.views import appointments, booking, calendar, plans, progress, schedule, sessions
+from treatments.views import appointments, booking, calendar, outcomes, plans, progress, schedule, sessions
 
 app_name = "treatments"
 
@@ -34,6 +34,12 @@ urlpatterns = [
     path("patients/<uuid:public_id>/progress/", progress.patient_progress_page, name="patient_progress"),
     path("plans/<uuid:plan_id>/follow-up/", progress.follow_up, name="follow_up"),
     path("relief-rule/", progress.relief_rule, name="relief_rule"),
+    # Clinic outcomes by approach (clinic admins: the clinic; practitioners: their own plans).
+    path("outcomes/", outcomes.outcomes, name="outcomes"),
+    path("outcomes/plans/", outcomes.outcome_plans, name="outcome_plans"),
+    path("outcomes/outcomes.csv", outcomes.outcomes_csv, name="outcomes_csv"),
+    path("outcomes/plans.csv", outcomes.outcome_plans_csv, name="outcome_plans_csv"),
+    path("review/", outcomes.review_queue, name="review_queue"),
     # A practitioner's own schedule and private calendar feed.
     path("my-schedule/", calendar.my_schedule, name="my_schedule"),
     path("my-schedule/feed/reset/", calendar.calendar_reset, name="calendar_reset"),

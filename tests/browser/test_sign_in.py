@@ -6,9 +6,17 @@ from tests.browser.helpers import screenshot_both_widths, sign_in
 from tests.factories import TEST_PASSWORD, ClinicAdminFactory, FrontDeskFactory, PractitionerFactory
 
 PERSONAS = {
-    Role.PRACTITIONER: (PractitionerFactory, "alice", ["Home", "Patients", "Day sheet", "Week", "My schedule"]),
+    Role.PRACTITIONER: (
+        PractitionerFactory,
+        "alice",
+        ["Home", "Patients", "Day sheet", "Week", "My schedule", "Outcomes"],
+    ),
     Role.FRONT_DESK: (FrontDeskFactory, "fiona", ["Home", "Patients", "Day sheet", "Week"]),
-    Role.CLINIC_ADMIN: (ClinicAdminFactory, "carmen", ["Home", "Patients", "Day sheet", "Week", "Staff & settings"]),
+    Role.CLINIC_ADMIN: (
+        ClinicAdminFactory,
+        "carmen",
+        ["Home", "Patients", "Day sheet", "Week", "Outcomes", "Staff & settings"],
+    ),
 }
 
 
