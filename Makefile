@@ -75,7 +75,8 @@ check-deploy: install
 bench: install
 	@set -e; export CLINIC_DB_NAME=clinic_bench; export DATABASE_URL="$(DB_URL)"; export DEBUG=1; \
 	$(PY) manage.py migrate --noinput -v0; \
-	$(PY) benchmarks/patient_search.py
+	$(PY) benchmarks/patient_search.py; \
+	$(PY) benchmarks/outcomes.py
 
 db-stop:
 	@if [ -f .pgdata/data/postmaster.pid ]; then \

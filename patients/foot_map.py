@@ -179,7 +179,7 @@ _SOLE = _Outline(
         ("", (80.0, 64.5)),
     ]
 )
-_HEEL_PAD = _ellipse((52.0, 229.0), 15.0, 21.0)  # top, right, bottom, left quarters
+_HEEL_PAD = _ellipse((52.0, 229.0), 12.5, 20.0)  # top, right, bottom, left quarters
 _HEEL_SPLIT = (52.0, 198.0)  # where the heel's centre line meets the arch
 
 
@@ -225,9 +225,9 @@ _SOLE_LABEL_AT = {
     FootRegion.TOES: (87.5, 38.0),
     FootRegion.BALL: (56.0, 98.0),
     FootRegion.ARCH: (48.0, 162.0),
-    FootRegion.HEEL_MEDIAL: (75.0, 230.0),
+    FootRegion.HEEL_MEDIAL: (76.0, 229.0),
     FootRegion.HEEL_CENTRAL: (52.0, 230.0),
-    FootRegion.HEEL_LATERAL: (29.0, 230.0),
+    FootRegion.HEEL_LATERAL: (28.0, 229.0),
 }
 
 # From above, the right foot's big toe is on the left.
@@ -389,7 +389,8 @@ class FootDrawing:
     foot: Side
     view: str
     outline: str
-    context: str  # toes seen from above: drawn behind the regions, never chosen
+    context: str  # toes seen from above: drawn behind the regions, not a region of their own
+    context_spot: str  # ...but they are the same toes as on the sole, so they show (and pick) that spot
     detail: str  # toenails, drawn over the toes
     landmarks: str  # ankle knobs: faint lines over the regions, so clicks pass through
     leg: str  # open strokes for the shin below the ankle (top view only)
@@ -430,6 +431,7 @@ def _drawing(view: str, foot: Side) -> FootDrawing:
         outline=_path_data(outline_loops, placement, closed=view == SOLE),
         leg=_path_data(_shin_edges(), placement, closed=False) if view == TOP else "",
         context=_path_data(context, placement) if context else "",
+        context_spot=f"{foot.value}:{FootRegion.TOES.value}" if context else "",
         detail=_path_data(detail, placement) if detail else "",
         landmarks=_path_data(landmarks, placement) if landmarks else "",
         regions=regions,
@@ -481,4 +483,4 @@ def severity_colour(severity: int | None) -> str:
 
 
 def severity_text_colour(severity: int | None) -> str:
-    return "#ffffff" if severity is not None and severity >= WHITE_TEXT_FROM else "#1b1b1b"
+    return "#ffffff" if severity is not None and severity >= WHITE_TEXT_FROM else "#000000"

@@ -65,6 +65,11 @@ def _drawing(drawing: geometry.FootDrawing, severities: Mapping[str, int], chose
         "foot": drawing.foot.label,
         "outline": drawing.outline,
         "context": drawing.context,
+        "context_spot": drawing.context_spot,
+        "context_fill": geometry.severity_colour(severities[drawing.context_spot])
+        if drawing.context_spot in severities
+        else "",
+        "context_checked": drawing.context_spot in chosen,
         "detail": drawing.detail,
         "landmarks": drawing.landmarks,
         "leg": drawing.leg,

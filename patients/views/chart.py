@@ -18,9 +18,10 @@ from patients.models import Consent, Intake, Patient
 from patients.safety import flags_from, load_facts
 from patients.symptoms import symptoms_section
 from treatments.models import Appointment
+from treatments.progress import patient_progress
 
 # Sections whose records arrive with later features; until then each says plainly that there is nothing yet.
-COMING_LATER = (("progress", "Progress", "No progress recorded yet."),)
+COMING_LATER = ()
 # The chart lists appointments from this far back, and every one ahead (up to the cap).
 RECENT_APPOINTMENT_DAYS = 60
 MAX_CHART_APPOINTMENTS = 30
@@ -95,7 +96,15 @@ def _clinical_context(patient: Patient, user) -> dict:
         ],
         "consent": _consent_summary(list(facts.consents)),
         "symptoms": symptoms_section(patient, user),
+        "progress_card": _progress_card(patient),
     }
+
+
+def _progress_card(patient: Patient) -> dict:
+    """The latest plan with signed sessions (else the latest plan), in a fixed number of queries."""
+    plans = patient_progress(patient)
+    current = next((progress for progress in plans if progress.scores), plans[0] if plans else None)
+    return {"current": current, "plans": len(plans)}
 
 
 def _schedule_context(patient: Patient) -> dict:

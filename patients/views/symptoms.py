@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from patients.access import patient_for_clinical_read, patient_for_clinical_write
@@ -43,7 +44,7 @@ def symptom_add(request: HttpRequest, public_id) -> HttpResponse:
         if carried:
             initial["recorded_on"] = date.fromisoformat(carried)
         form = SymptomRecordForm(initial=initial, patient=patient)
-    context = {"patient": patient, "form": form, "severity_scale": severity_scale()}
+    context = {"patient": patient, "form": form, "severity_scale": severity_scale(), "today": timezone.localdate()}
     return render(request, "patients/symptom_form.html", context)
 
 

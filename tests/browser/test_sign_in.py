@@ -76,3 +76,16 @@ def test_keyboard_users_can_sign_in_and_skip_to_the_content(live_server, page):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Change your password")).to_be_focused()
+
+
+@pytest.mark.parametrize("role", list(PERSONAS), ids=lambda role: role.name.lower())
+def test_the_navigation_fits_a_tablet_without_sideways_scrolling(live_server, page, role):
+    factory, username, expected_nav = PERSONAS[role]
+    factory(username=username)
+    page.set_viewport_size({"width": 768, "height": 1000})
+    sign_in(page, live_server.url, username, TEST_PASSWORD)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    nav = page.get_by_role("navigation", name="Main")
+    for label in expected_nav:
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()

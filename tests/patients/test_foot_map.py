@@ -69,16 +69,14 @@ def test_each_shape_stays_inside_the_diagram_and_inside_its_own_foots_box():
         outline_box = bounds(drawing.outline)
         for region in drawing.regions:
             left, top, right, bottom = bounds(region.path)
-            assert 0 <= left and right <= foot_map.VIEW_WIDTH
-            assert 0 <= top and bottom <= foot_map.VIEW_HEIGHT
+            assert left >= 0 and right <= foot_map.VIEW_WIDTH
+            assert top >= 0 and bottom <= foot_map.VIEW_HEIGHT
             if region.region != FootRegion.TOES:  # the toes are drawn beside the sole's outline
                 assert outline_box[0] - 0.5 <= left and right <= outline_box[2] + 0.5
 
 
 def test_the_soles_are_seen_as_facing_the_patient_and_the_tops_as_the_patient_looks_down():
-    centres = {
-        (d.view, d.foot): (bounds(d.outline)[0] + bounds(d.outline)[2]) / 2 for d in foot_map.DRAWINGS
-    }
+    centres = {(d.view, d.foot): (bounds(d.outline)[0] + bounds(d.outline)[2]) / 2 for d in foot_map.DRAWINGS}
     # Facing the soles, the patient's right foot is on the viewer's left; from above, on the right.
     assert centres[(foot_map.SOLE, Side.RIGHT)] < centres[(foot_map.SOLE, Side.LEFT)]
     assert centres[(foot_map.TOP, Side.LEFT)] < centres[(foot_map.TOP, Side.RIGHT)]
@@ -131,7 +129,7 @@ def test_display_mode_colours_each_place_by_severity_and_says_so_in_words():
     items = [li.text for li in tree.iter("li")]
     assert items == ["Left heel, inner side: 7/10", "Right toes: 0/10"]
     # No control in display mode.
-    assert 'tabindex' not in html and 'role="checkbox"' not in html
+    assert "tabindex" not in html and 'role="checkbox"' not in html
 
 
 def test_display_mode_labels_each_foot_and_its_inner_and_outer_side():
@@ -207,3 +205,15 @@ def test_two_diagrams_on_one_page_share_no_ids(interactive):
         interactive=interactive,
     )
     assert " id=" not in html
+
+
+def test_the_toes_on_the_top_view_show_the_same_severity_as_the_sole_toes_but_are_not_a_second_control():
+    display = parse(render("{% foot_map severities %}", severities={"right:toes": 6}))
+    toes_from_above = svg_paths(display, **{"data-alias-of": "right:toes"})[0]
+    assert toes_from_above.get("style") == f"fill: {foot_map.SEVERITY_COLOURS[6]}"
+    assert svg_paths(display, **{"data-alias-of": "left:toes"})[0].get("style") is None
+
+    picker = parse(render("{% foot_map chosen interactive=True %}", chosen=["right:toes"]))
+    alias = svg_paths(picker, **{"data-alias-of": "right:toes"})[0]
+    assert "is-selected" in alias.get("class")
+    assert alias.get("role") is None and alias.get("tabindex") is None

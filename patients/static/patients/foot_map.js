@@ -39,6 +39,9 @@
       region.classList.toggle("is-selected", on);
       var tick = tickFor(spot);
       if (tick) tick.setAttribute("visibility", on ? "visible" : "hidden");
+      svg.querySelectorAll('[data-alias-of="' + spot + '"]').forEach(function (alias) {
+        alias.classList.toggle("is-selected", on);
+      });
     }
 
     function describe() {
@@ -73,6 +76,17 @@
       });
       region.addEventListener("blur", function () {
         ring.removeAttribute("d");
+      });
+    });
+
+    // The toes drawn on the top view are the sole's toes seen from above: a tap there picks
+    // them too. Keyboard and screen-reader users have the one "toes" control on the sole.
+    svg.querySelectorAll("[data-alias-of]").forEach(function (alias) {
+      var region = svg.querySelector('[role="checkbox"][data-spot="' + alias.getAttribute("data-alias-of") + '"]');
+      if (!region || regions.indexOf(region) === -1) return;
+      alias.classList.add("is-pickable");
+      alias.addEventListener("click", function () {
+        toggle(region);
       });
     });
 
