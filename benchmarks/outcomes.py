@@ -84,11 +84,11 @@ CROSS JOIN generate_series(0, %(sessions)s - 1) k
 CROSS JOIN LATERAL (SELECT timestamptz '2024-01-01 09:00+00' + (p.rn / %(practitioners)s) * interval '1 hour'
                                                              + k * interval '7 days' AS ts) t;
 
-INSERT INTO treatments_treatmentsession (appointment_id, patient_id, plan_id, practitioner_id,
+INSERT INTO treatments_treatmentsession (appointment_id, started_at, patient_id, plan_id, practitioner_id,
     first_step_pain_before, average_pain_before, first_step_pain_after, average_pain_after, needle_count,
     retention_minutes, heat, other_techniques, pregnancy_override_reason, subjective, objective, assessment,
     plan_notes, home_care, nsaid_use, created_at, updated_at, signed_at, signed_by_id)
-SELECT a.id, a.patient_id, a.plan_id, a.practitioner_id,
+SELECT a.id, a.starts_at, a.patient_id, a.plan_id, a.practitioner_id,
        greatest(0, 8 - (row_number() OVER w) * ((a.plan_id %% 5) * 0.2)),
        greatest(0, 6 - (row_number() OVER w) * ((a.plan_id %% 4) * 0.15)),
        greatest(0, 7 - (row_number() OVER w) * ((a.plan_id %% 5) * 0.2)),

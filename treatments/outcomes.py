@@ -107,17 +107,17 @@ plans AS (
             WHERE pd.treatmentplan_id = p.id AND d.code = %(diagnosis_code)s))
 ),
 scored AS (
-    SELECT s.plan_id, a.starts_at, s.first_step_pain_before AS fs, s.average_pain_before AS avg, s.nsaid_use,
+    SELECT s.plan_id, s.started_at AS starts_at, s.first_step_pain_before AS fs, s.average_pain_before AS avg,
+           s.nsaid_use,
            row_number() OVER w AS n,
            count(*) OVER (PARTITION BY s.plan_id) AS total,
            first_value(s.first_step_pain_before) OVER w AS first_fs,
            first_value(s.average_pain_before) OVER w AS first_avg,
-           first_value(a.starts_at) OVER w AS first_at
+           first_value(s.started_at) OVER w AS first_at
     FROM treatments_treatmentsession s
-    JOIN treatments_appointment a ON a.id = s.appointment_id
     JOIN plans ON plans.id = s.plan_id
     WHERE s.signed_at IS NOT NULL
-    WINDOW w AS (PARTITION BY s.plan_id ORDER BY a.starts_at, s.id)
+    WINDOW w AS (PARTITION BY s.plan_id ORDER BY s.started_at, s.id)
 ),
 judged AS (
     SELECT sc.*, b.b_fs, b.b_avg,

@@ -112,7 +112,7 @@ class TreatmentSessionQuerySet(models.QuerySet):
 
     def for_progress(self):
         """Signed sessions in the order they happened, with what the progress pages show."""
-        return self.signed().select_related("appointment").order_by("appointment__starts_at", "id")
+        return self.signed().select_related("appointment").order_by("started_at", "id")
 
 
 class TreatmentSession(models.Model):
@@ -129,6 +129,9 @@ class TreatmentSession(models.Model):
         "treatments.TreatmentPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A copy of the appointment's start, so progress and outcomes can order a plan's sessions
+    # from one index without joining a million appointments.
+    started_at = models.DateTimeField(editable=False)
 
     # Pain on the 0–10 VAS, one decimal: first-step (morning) and average over the last week.
     first_step_pain_before = vas_field("first-step pain before")
@@ -175,6 +178,12 @@ class TreatmentSession(models.Model):
         indexes = [
             models.Index(fields=["patient", "created_at"], name="session_patient_created"),
             models.Index(fields=["plan", "signed_at"], name="session_plan_signed"),
+            models.Index(
+                fields=["plan", "started_at", "id"],
+                name="session_plan_order",
+                include=["first_step_pain_before", "average_pain_before", "nsaid_use"],
+                condition=Q(signed_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -196,6 +205,8 @@ class TreatmentSession(models.Model):
         return f"Session of {timezone.localtime(self.appointment.starts_at):%b %d, %Y}"
 
     def save(self, *args, **kwargs):
+        if self.started_at is None:
+            self.started_at = self.appointment.starts_at
         # Signed sessions change only through an amendment (treatments.sessions.session_amend).
         if self.pk and not getattr(self, "_amending", False) and not getattr(self, "_signing", False):
             stored = type(self).objects.filter(pk=self.pk).values_list("signed_at", flat=True).first()
