@@ -25,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from patients.models import Intake
-from treatments.models import ReliefRule, TreatmentPlan, TreatmentSession
+from patients.models import Intake, Patient
+from treatments.models import FollowUp, ReliefRule, TreatmentPlan, TreatmentSession
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -54,6 +54,18 @@ def meets_relief(
         if drop >= rule.average_drop_points and drop * 100 >= baseline_average * rule.average_drop_percent:
             return True
     return False
+
+
+def _points(value: Decimal) -> str:
+    """1.9 as '1.9', 2.0 as '2' (as ReliefRule.describe() writes them)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def describe_relapse(rule: ReliefRule) -> str:
+    return (
+        f"first-step pain back up by at least {_points(rule.relapse_rise)} points since the last session of the "
+        "plan, or a new course of treatment needed"
+    )
 
 
 def is_relapse(rule: ReliefRule, *, end_first_step, follow_up_first_step, new_treatment_needed: bool) -> bool:
@@ -137,7 +149,31 @@ class PlanProgress:
         """First-step pain at the last session: what a follow-up is compared with."""
         if not self.latest:
             return None
-        return self.latest.first_step_after or self.latest.first_step_before
+        # A score of 0.0 is a real score, not a missing one.
+        after = self.latest.first_step_after
+        return after if after is not None else self.latest.first_step_before
+
+    @property
+    def sessions_signed(self) -> int:
+        return len(self.scores)
+
+    @property
+    def first_step_relief_line(self) -> Decimal | None:
+        """First-step pain at or below this meets the rule (None when the baseline leaves no room)."""
+        if self.baseline_first_step is None:
+            return None
+        line = self.baseline_first_step - self.rule.first_step_drop
+        return line if line >= 0 else None
+
+    @property
+    def average_relief_line(self) -> Decimal | None:
+        """Average pain at or below this meets the rule: down by the points *and* by the percentage."""
+        if not self.baseline_average:
+            return None
+        by_points = self.baseline_average - self.rule.average_drop_points
+        by_percent = self.baseline_average * (100 - self.rule.average_drop_percent) / 100
+        line = min(by_points, by_percent)
+        return line if line >= 0 else None
 
 
 def _baseline(intake: Intake | None, sessions: list[TreatmentSession]) -> tuple[Decimal | None, Decimal | None, str]:
@@ -182,3 +218,30 @@ def plan_progress(plan: TreatmentPlan, *, rule: ReliefRule | None = None) -> Pla
     intake = Intake.objects.filter(patient_id=plan.patient_id).first()
     sessions = list(plan.sessions.for_progress())
     return progress_from(plan=plan, sessions=sessions, intake=intake, rule=rule)
+
+
+def patient_progress(patient: Patient, *, rule: ReliefRule | None = None) -> list[PlanProgress]:
+    """Every plan of the patient, most recent first, in four queries whatever their number and length.
+
+    The rule, the intake, the plans (with their follow-up) and all their signed
+    sessions at once; sessions recorded outside a plan are not part of a course.
+    """
+    rule = rule or ReliefRule.in_force()
+    intake = Intake.objects.filter(patient_id=patient.pk).first()
+    plans = list(
+        TreatmentPlan.objects.filter(patient_id=patient.pk)
+        .select_related("practitioner", "follow_up")
+        .order_by("-created_at", "-id")
+    )
+    by_plan: dict[int, list[TreatmentSession]] = {plan.pk: [] for plan in plans}
+    for session in TreatmentSession.objects.filter(patient_id=patient.pk, plan__isnull=False).for_progress():
+        by_plan.setdefault(session.plan_id, []).append(session)
+    return [progress_from(plan=plan, sessions=by_plan[plan.pk], intake=intake, rule=rule) for plan in plans]
+
+
+def follow_up_of(plan: TreatmentPlan) -> FollowUp | None:
+    """The plan's follow-up if one was proposed (select_related("follow_up") makes this free)."""
+    try:
+        return plan.follow_up
+    except FollowUp.DoesNotExist:
+        return None

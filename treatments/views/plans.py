@@ -15,6 +15,7 @@ from clinic.access import can_see_clinical, can_write_clinical
 from patients.access import patient_for_clinical_write
 from patients.safety import load_facts
 from treatments.access import plan_for_clinical_write, plan_for_scheduling
+from treatments.follow_up_services import follow_up_propose
 from treatments.forms.plans import PlanForm, PlanStatusForm
 from treatments.models import Appointment, TreatmentPlan
 
@@ -124,6 +125,9 @@ def plan_status(request: HttpRequest, plan_id) -> HttpResponse:
         if form.is_valid():
             form.apply()
             messages.success(request, f"The plan is now {plan.get_status_display().lower()}.")
+            if plan.status == TreatmentPlan.Status.COMPLETED:
+                due = follow_up_propose(plan=plan, by=request.user).due_on
+                messages.info(request, f"A 6-month follow-up is proposed for {due:%b} {due.day}, {due.year}.")
             return redirect(plan)
         problem = form.non_field_errors()
         action = form.cleaned_data.get("action")

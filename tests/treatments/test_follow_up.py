@@ -1,0 +1,295 @@
+"""The 6-month follow-up: proposed when a plan is completed, recorded by practitioners, judged for relapse."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import AppointmentFactory, ConsentFactory, IntakeFactory, PatientFactory, TreatmentPlanFactory
+from tests.html import assert_valid_html
+from tests.treatments.test_progress import sign_sessions
+from treatments.follow_up_services import follow_up_propose
+from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+@pytest.fixture
+def patient(practitioner):
+    patient = PatientFactory(given_name="Maria", family_name="Lopez")
+    ConsentFactory(patient=patient, recorded_by=practitioner)
+    IntakeFactory(patient=patient, baseline_first_step_pain=D("7.5"), baseline_average_pain=D("6.0"))
+    return patient
+
+
+@pytest.fixture
+def plan(patient, practitioner):
+    return TreatmentPlanFactory(patient=patient, practitioner=practitioner)
+
+
+@pytest.fixture
+def last_day():
+    return timezone.localdate() - dt.timedelta(days=10)
+
+
+@pytest.fixture
+def completed(plan, practitioner, last_day):
+    """A completed course whose last session, ten days ago, ended with first-step pain 3.0 after needling."""
+    sign_sessions(plan, [("7.0", "6.0"), ("5.0", "4.0"), ("4.0", "3.0")], first_day=last_day - dt.timedelta(days=14))
+    plan.status = TreatmentPlan.Status.COMPLETED
+    plan.save(update_fields=["status"])
+    return plan
+
+
+@pytest.fixture
+def proposed(completed, practitioner):
+    return follow_up_propose(plan=completed, by=practitioner)
+
+
+def url(plan):
+    return reverse("treatments:follow_up", kwargs={"plan_id": plan.public_id})
+
+
+def findings(**changes) -> dict:
+    data = {
+        "recorded_on": timezone.localdate().isoformat(),
+        "first_step_pain": "3.5",
+        "average_pain": "2.5",
+        "symptoms_returned": "no",
+        "new_treatment_needed": "no",
+        "notes": "Walking the dog daily without pain.",
+    }
+    data.update(changes)
+    return data
+
+
+# --- proposing ---------------------------------------------------------------------------
+
+
+def test_a_completed_plan_gets_a_follow_up_six_months_after_its_last_session(proposed, last_day):
+    assert proposed.due_on == last_day + relativedelta(months=6)
+    assert not proposed.is_recorded
+    assert proposed.relapsed is None
+
+
+def test_proposing_twice_keeps_one_follow_up(proposed, completed, practitioner):
+    assert follow_up_propose(plan=completed, by=practitioner) == proposed
+    assert FollowUp.objects.count() == 1
+
+
+def test_a_plan_still_active_gets_no_follow_up(plan, practitioner):
+    assert follow_up_propose(plan=plan, by=practitioner) is None
+    assert not FollowUp.objects.exists()
+
+
+def test_a_completed_plan_without_sessions_is_followed_up_six_months_from_today(plan, practitioner):
+    plan.status = TreatmentPlan.Status.COMPLETED
+    follow_up = follow_up_propose(plan=plan, by=practitioner)
+    assert follow_up.due_on == timezone.localdate() + relativedelta(months=6)
+    assert follow_up.history.first().history_user == practitioner
+
+
+def test_six_months_after_august_31_is_the_last_day_of_february(plan, practitioner):
+    sign_sessions(plan, [("5.0", "4.0")], first_day=dt.date(2025, 8, 31))
+    plan.status = TreatmentPlan.Status.COMPLETED
+    assert follow_up_propose(plan=plan, by=practitioner).due_on == dt.date(2026, 2, 28)
+
+
+def test_completing_a_plan_on_its_page_proposes_the_follow_up(practitioner_client, plan, last_day):
+    sign_sessions(plan, [("6.0", "5.0")], first_day=last_day)
+    status_url = reverse("treatments:plan_status", kwargs={"plan_id": plan.public_id})
+    response = practitioner_client.post(status_url, {"action": "complete"}, follow=True)
+    assert response.status_code == 200
+    follow_up = FollowUp.objects.get(plan=plan)
+    assert follow_up.due_on == last_day + relativedelta(months=6)
+    assert "A 6-month follow-up is proposed for" in response.content.decode()
+
+
+def test_discontinuing_a_plan_proposes_nothing(practitioner_client, plan):
+    status_url = reverse("treatments:plan_status", kwargs={"plan_id": plan.public_id})
+    practitioner_client.post(status_url, {"action": "discontinue", "reason": "Moved away"})
+    assert not FollowUp.objects.exists()
+
+
+# --- who may see and write ---------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, proposed, completed):
+    response = client.get(url(completed))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_front_desk_can_neither_read_nor_record_it(front_desk_client, proposed, completed):
+    assert front_desk_client.get(url(completed)).status_code == 403
+    assert front_desk_client.post(url(completed), findings()).status_code == 403
+    proposed.refresh_from_db()
+    assert not proposed.is_recorded
+
+
+def test_clinic_admins_read_it_but_cannot_record_it(clinic_admin_client, proposed, completed):
+    response = clinic_admin_client.get(url(completed))
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    assert response.context["form"] is None
+    assert clinic_admin_client.post(url(completed), findings()).status_code == 403
+    proposed.refresh_from_db()
+    assert not proposed.is_recorded
+
+
+def test_practitioners_see_the_due_date_the_booking_link_and_the_relapse_definition(
+    practitioner_client, proposed, completed, patient
+):
+    response = practitioner_client.get(url(completed))
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    text = response.content.decode()
+    assert f"{proposed.due_on:%b} {proposed.due_on.day}, {proposed.due_on.year}" in text
+    assert f"{reverse('treatments:appointment_create')}?patient={patient.public_id}&amp;kind=follow_up" in text
+    assert "first-step pain back up by at least 1.9 points since the last session of the plan" in text
+    assert "First-step pain at the end of the plan: <strong>3.0</strong>" in text
+    assert 'name="first_step_pain"' in text
+
+
+def test_a_booked_follow_up_appointment_is_shown_instead_of_the_booking_link(
+    practitioner_client, proposed, completed, patient, practitioner
+):
+    booked = AppointmentFactory(
+        patient=patient,
+        practitioner=practitioner,
+        kind=Appointment.Kind.FOLLOW_UP,
+        starts_at=timezone.now() + dt.timedelta(days=170),
+    )
+    text = practitioner_client.get(url(completed)).content.decode()
+    assert reverse("treatments:appointment", kwargs={"appointment_id": booked.pk}) in text
+    assert "Book the follow-up appointment" not in text
+
+
+def test_a_plan_not_yet_completed_has_no_follow_up_to_record(practitioner_client, plan):
+    response = practitioner_client.get(url(plan))
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    assert "once the plan is completed" in response.content.decode()
+    response = practitioner_client.post(url(plan), findings(), follow=True)
+    assert "There is no follow-up to record for this plan yet." in response.content.decode()
+    response = practitioner_client.post(url(plan), {"action": "propose"}, follow=True)
+    assert "A follow-up is proposed once the plan is completed." in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_a_completed_plan_without_a_follow_up_can_have_one_proposed(practitioner_client, completed):
+    assert "Propose the follow-up" in practitioner_client.get(url(completed)).content.decode()
+    practitioner_client.post(url(completed), {"action": "propose"})
+    assert FollowUp.objects.filter(plan=completed).exists()
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def test_recording_a_pain_much_as_at_the_end_is_no_relapse(practitioner_client, proposed, completed, practitioner):
+    response = practitioner_client.post(url(completed), findings(first_step_pain="4.8"))
+    assert response.status_code == 302
+    proposed.refresh_from_db()
+    assert proposed.recorded_on == timezone.localdate()
+    assert proposed.first_step_pain == D("4.8")
+    assert proposed.average_pain == D("2.5")
+    assert proposed.symptoms_returned is False
+    assert proposed.recorded_by == practitioner
+    assert proposed.relapsed is False  # 4.8 − 3.0 = 1.8, short of 1.9
+    text = practitioner_client.get(url(completed)).content.decode()
+    assert "No relapse" in text
+    assert "Walking the dog daily without pain." in text
+
+
+def test_pain_back_up_by_the_rule_amount_is_a_relapse(practitioner_client, proposed, completed):
+    practitioner_client.post(url(completed), findings(first_step_pain="4.9", symptoms_returned="yes"))
+    proposed.refresh_from_db()
+    assert proposed.relapsed is True
+    assert proposed.symptoms_returned is True
+
+
+def test_needing_a_new_course_is_a_relapse_whatever_the_pain(practitioner_client, proposed, completed):
+    practitioner_client.post(url(completed), findings(first_step_pain="2.0", new_treatment_needed="yes"))
+    proposed.refresh_from_db()
+    assert proposed.relapsed is True
+
+
+def test_relapse_is_judged_by_the_rule_in_force_when_recorded(practitioner_client, proposed, completed):
+    ReliefRule.objects.create(relapse_rise=D("1.0"), note="stricter relapse")
+    practitioner_client.post(url(completed), findings(first_step_pain="4.0"))
+    proposed.refresh_from_db()
+    assert proposed.relapsed is True
+    # A later, looser rule leaves the stored verdict alone.
+    ReliefRule.objects.create(relapse_rise=D("5.0"), note="looser")
+    proposed.refresh_from_db()
+    assert proposed.relapsed is True
+
+
+def test_a_recorded_follow_up_can_be_corrected(practitioner_client, proposed, completed):
+    practitioner_client.post(url(completed), findings(first_step_pain="4.9"))
+    response = practitioner_client.get(url(completed))
+    assert "Correct the record" in response.content.decode()
+    assert response.context["form"].initial["symptoms_returned"] == "no"
+    practitioner_client.post(url(completed), findings(first_step_pain="3.2"))
+    proposed.refresh_from_db()
+    assert proposed.relapsed is False
+    assert proposed.history.count() == 3  # proposed, recorded, corrected
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_step_pain", "-1", "Enter a score from 0 (no pain) to 10"),
+        ("first_step_pain", "11", "Enter a score from 0 (no pain) to 10"),
+        ("first_step_pain", "abc", "Enter a score from 0 (no pain) to 10"),
+        ("first_step_pain", "4.55", "with at most one decimal"),
+        ("first_step_pain", "", "Enter a score from 0 (no pain) to 10"),
+        ("average_pain", "10.5", "Enter a score from 0 (no pain) to 10"),
+        ("symptoms_returned", "", "Answer yes or no."),
+        ("new_treatment_needed", "maybe", "Answer yes or no."),
+        ("recorded_on", "", "Enter the date of the follow-up."),
+        ("recorded_on", "not a date", "Enter a date."),
+    ],
+)
+def test_bad_input_is_refused_at_its_field_and_nothing_is_written(practitioner_client, proposed, field, value, message):
+    response = practitioner_client.post(url(proposed.plan), findings(**{field: value}))
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in errors[field][0]
+    assert "Nothing was saved" in response.content.decode()
+    proposed.refresh_from_db()
+    assert not proposed.is_recorded
+    assert proposed.relapsed is None
+
+
+def test_a_follow_up_cannot_be_dated_in_the_future(practitioner_client, proposed, completed):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = practitioner_client.post(url(completed), findings(recorded_on=tomorrow.isoformat()))
+    assert "This date is in the future" in response.context["form"].errors["recorded_on"][0]
+    proposed.refresh_from_db()
+    assert not proposed.is_recorded
+
+
+def test_a_follow_up_cannot_come_before_the_plans_last_session(practitioner_client, proposed, completed, last_day):
+    before = last_day - dt.timedelta(days=1)
+    response = practitioner_client.post(url(completed), findings(recorded_on=before.isoformat()))
+    assert "the follow-up cannot come before it" in response.context["form"].errors["recorded_on"][0]
+    proposed.refresh_from_db()
+    assert not proposed.is_recorded
+
+
+def test_the_plan_progress_page_shows_the_follow_up_status(practitioner_client, proposed, completed):
+    progress_url = reverse("treatments:plan_progress", kwargs={"plan_id": completed.public_id})
+    text = practitioner_client.get(progress_url).content.decode()
+    assert "Not recorded yet." in text
+    assert url(completed) in text
+    practitioner_client.post(url(completed), findings(first_step_pain="5.5"))
+    text = practitioner_client.get(progress_url).content.decode()
+    assert "Relapse" in text.split('data-testid="follow-up-status"')[1]

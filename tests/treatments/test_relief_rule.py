@@ -1,0 +1,144 @@
+"""The clinic's relief rule: clinicians read it and its history, clinic admins change it, every page obeys it."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ConsentFactory, IntakeFactory, PatientFactory, TreatmentPlanFactory
+from tests.html import assert_valid_html
+from tests.treatments.test_progress import MARIA, MONDAY, sign_sessions
+from treatments.models import ReliefRule
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("treatments:relief_rule")
+D = Decimal
+
+
+def stricter(**changes) -> dict:
+    data = {
+        "first_step_drop": "2.5",
+        "average_drop_percent": "50",
+        "average_drop_points": "3.0",
+        "relapse_rise": "1.5",
+        "note": "Team meeting: only count clearer improvement",
+    }
+    data.update(changes)
+    return data
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_front_desk_cannot_read_or_change_the_rule(front_desk_client):
+    assert front_desk_client.get(URL).status_code == 403
+    assert front_desk_client.post(URL, stricter()).status_code == 403
+    assert not ReliefRule.objects.exists()
+
+
+def test_practitioners_read_the_rule_but_cannot_change_it(practitioner_client):
+    response = practitioner_client.get(URL)
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    text = response.content.decode()
+    assert ReliefRule().describe() in text
+    assert "first-step pain back up by at least 1.9 points" in text
+    assert "The clinic has not changed the defaults." in text
+    assert '<form method="post" novalidate>' not in text
+    assert practitioner_client.post(URL, stricter()).status_code == 403
+    assert not ReliefRule.objects.exists()
+
+
+def test_clinic_admins_see_the_form_filled_with_the_rule_in_force(clinic_admin_client):
+    response = clinic_admin_client.get(URL)
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    text = response.content.decode()
+    assert 'name="first_step_drop"' in text and 'value="1.9"' in text
+    assert 'name="average_drop_percent"' in text and 'value="30"' in text
+    assert 'for="id_note"' in text
+
+
+def test_a_change_adds_a_rule_and_keeps_the_old_one_in_the_history(clinic_admin_client, clinic_admin):
+    first = ReliefRule.objects.create(note="Opening rule")
+    response = clinic_admin_client.post(URL, stricter())
+    assert response.status_code == 302
+    assert ReliefRule.objects.count() == 2
+    rule = ReliefRule.in_force()
+    assert rule.pk != first.pk
+    assert (rule.first_step_drop, rule.average_drop_percent, rule.average_drop_points, rule.relapse_rise) == (
+        D("2.5"),
+        50,
+        D("3.0"),
+        D("1.5"),
+    )
+    assert rule.changed_by == clinic_admin
+    assert rule.note == "Team meeting: only count clearer improvement"
+    page = clinic_admin_client.get(URL).content.decode()
+    assert "first-step pain down at least 2.5 points, or average pain down at least 50% and at least 3 points" in page
+    assert "Opening rule" in page and "Team meeting: only count clearer improvement" in page
+    assert "Carmen Diaz" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_step_drop", "abc", "Enter points from 0.1 to 10"),
+        ("first_step_drop", "0", "Enter points from 0.1 to 10"),
+        ("first_step_drop", "-1", "Enter points from 0.1 to 10"),
+        ("first_step_drop", "11", "Enter points from 0.1 to 10"),
+        ("first_step_drop", "1.25", "with at most one decimal"),
+        ("first_step_drop", "", "This is required."),
+        ("average_drop_points", "10.1", "Enter points from 0.1 to 10"),
+        ("relapse_rise", "abc", "Enter points from 0.1 to 10"),
+        ("average_drop_percent", "0", "Enter a whole percentage from 1 to 100."),
+        ("average_drop_percent", "101", "Enter a whole percentage from 1 to 100."),
+        ("average_drop_percent", "12.5", "Enter a whole percentage from 1 to 100."),
+        ("average_drop_percent", "abc", "Enter a whole percentage from 1 to 100."),
+        ("note", "", "Say why the rule is changing."),
+        ("note", "   ", "Say why the rule is changing."),
+    ],
+)
+def test_bad_input_is_refused_at_its_field_and_nothing_is_written(clinic_admin_client, field, value, message):
+    response = clinic_admin_client.post(URL, stricter(**{field: value}))
+    assert response.status_code == 200
+    assert_valid_html(response.content)
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert message in form.errors[field][0]
+    assert "Nothing was saved" in response.content.decode()
+    assert not ReliefRule.objects.exists()
+
+
+def test_the_same_values_again_are_not_a_change(clinic_admin_client):
+    response = clinic_admin_client.post(
+        URL,
+        stricter(first_step_drop="1.9", average_drop_percent="30", average_drop_points="2.0", relapse_rise="1.9"),
+    )
+    assert response.status_code == 200
+    assert "already in force" in response.content.decode()
+    assert not ReliefRule.objects.exists()
+
+
+def test_every_progress_page_judges_by_the_new_rule_at_once(clinic_admin_client, practitioner_client, practitioner):
+    patient = PatientFactory()
+    ConsentFactory(patient=patient, recorded_by=practitioner)
+    IntakeFactory(patient=patient, baseline_first_step_pain=D("7.5"), baseline_average_pain=D("6.0"))
+    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner)
+    sign_sessions(plan, MARIA, first_day=MONDAY)
+    url = reverse("treatments:plan_progress", kwargs={"plan_id": plan.public_id})
+    assert "Reached at session 3" in practitioner_client.get(url).content.decode()
+
+    clinic_admin_client.post(URL, stricter(first_step_drop="2.3"))
+    text = practitioner_client.get(url).content.decode()
+    assert "Reached at session 4" in text
+    assert "first-step pain down at least 2.3 points" in text
+
+    clinic_admin_client.post(URL, stricter(first_step_drop="3.0"))
+    text = practitioner_client.get(url).content.decode()
+    assert "Not yet" in text
+    assert "Relief · session" not in text
