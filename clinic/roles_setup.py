@@ -41,6 +41,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # Plans and appointments are written through the app only.
         "treatments.view_treatmentplan",
         "treatments.view_appointment",
+        # Protocols are theirs to maintain: stopped, never deleted, though a point may leave a protocol.
+        # The point catalogue is to look up (and to pick protocol points from); a superuser corrects it.
+        "treatments.add_protocol",
+        "treatments.change_protocol",
+        "treatments.view_protocol",
+        "treatments.add_protocolpoint",
+        "treatments.change_protocolpoint",
+        "treatments.view_protocolpoint",
+        "treatments.delete_protocolpoint",
+        "treatments.view_acupuncturepoint",
+        # Clinical records to read; the app writes them (sessions, follow-ups, the relief rule).
+        "treatments.view_treatmentsession",
+        "treatments.view_reliefrule",
+        "treatments.view_followup",
     ],
 }
 

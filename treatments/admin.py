@@ -5,17 +5,39 @@ whose services check hours, closures and clashes and keep the audit trail.
 Nothing clinical is ever deleted; a location that closes is marked as not open
 for booking. Working hours, closures and leave are set-up rather than records,
 so a shift, closure or leave entered by mistake can be removed.
+
+The clinical side: clinic admins maintain the protocols (named point sets the
+session form offers); a protocol is stopped, never deleted, and keeps its
+history. The point catalogue is theirs to look up, and only a superuser edits
+it. Treatment sessions, follow-ups and the relief rules in force over time are
+read-only here: the app writes them, with its safety checks and sign-off.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db.models import Count
 from django.urls import path
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.access import Role
 from clinic.models import User
-from treatments.models import Appointment, Closure, Leave, Location, TreatmentPlan, WorkingHours
+from treatments.models import (
+    AcupuncturePoint,
+    Appointment,
+    Closure,
+    FollowUp,
+    Leave,
+    Location,
+    Protocol,
+    ProtocolPoint,
+    ReliefRule,
+    TreatmentPlan,
+    TreatmentSession,
+    WorkingHours,
+)
 
 
 def practitioners():
@@ -183,3 +205,202 @@ class AppointmentAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("patient", "practitioner", "location")
     search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
     date_hierarchy = "starts_at"
+
+
+# --- the clinical catalogue and protocols ----------------------------------------------
+
+
+@admin.register(AcupuncturePoint)
+class AcupuncturePointAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """Clinic admins look points up (and protocols pick them here); only a superuser corrects the catalogue."""
+
+    list_display = ("code", "pinyin", "english", "meridian", "avoid_in_pregnancy", "caution_in_pregnancy")
+    list_filter = ("meridian", "avoid_in_pregnancy", "caution_in_pregnancy")
+    search_fields = ("code", "pinyin", "english")
+    ordering = ("meridian", "number", "code")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ProtocolPointFormSet(forms.BaseInlineFormSet):
+    """A point appears once in a protocol (the database's protocol_point_once); say so at the point field."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A tabular row has column headings but no labels: name its controls for screen readers.
+        form.fields["side"].widget.attrs["aria-label"] = "Side"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove this point from the protocol"
+
+    def clean(self):
+        seen: dict[int, int] = {}
+        for row, form in enumerate(self.forms, start=1):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            point = getattr(form, "cleaned_data", {}).get("point")
+            if point is None:
+                continue
+            if point.pk in seen:
+                # The row-level "already exists" message from the constraint says the same less clearly.
+                form.errors.pop(NON_FIELD_ERRORS, None)
+                form.add_error("point", f"{point.code} is already in this protocol (row {seen[point.pk]}).")
+            else:
+                seen[point.pk] = row
+        super().clean()
+
+
+class PointPicker(AutocompleteSelect):
+    """The admin's searchable picker, with a prompt: an empty picker then has a name screen readers can read."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = "Code or name"
+        return attrs
+
+
+class ProtocolPointInline(admin.TabularInline):
+    model = ProtocolPoint
+    formset = ProtocolPointFormSet
+    fields = ("point", "side")
+    autocomplete_fields = ("point",)
+    extra = 1
+    verbose_name = "point"
+    verbose_name_plural = "points (in the order they are needled)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "point":
+            kwargs["widget"] = PointPicker(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(ReadOnlyHistoryAdmin):
+    """Named point sets a practitioner applies in one tap. Stopped rather than deleted: sessions name them.
+
+    From ReadOnlyHistoryAdmin it takes the history pages (reversible URLs, no revert by POST) and the ban on
+    deleting; adding and changing are the clinic admin's, as their permissions say.
+    """
+
+    list_display = ("name", "point_count", "offered")
+    # No filter column: a clinic has a handful of protocols, and on a tablet the table needs the width.
+    search_fields = ("name", "description")
+    fields = ("name", "description", "is_active")
+    inlines = (ProtocolPointInline,)
+    actions = ("stop_offering", "offer_again")
+
+    class Media:
+        css = {"all": ["treatments/admin_protocols.css"]}
+        js = ["treatments/admin_protocols.js"]
+
+    def has_add_permission(self, request):
+        return super(ReadOnlyHistoryAdmin, self).has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super(ReadOnlyHistoryAdmin, self).has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(number_of_points=Count("protocol_points"))
+
+    @admin.display(description="number of points", ordering="number_of_points")
+    def point_count(self, protocol: Protocol) -> int:
+        return protocol.number_of_points
+
+    @admin.display(description="offered", boolean=True, ordering="is_active")
+    def offered(self, protocol: Protocol) -> bool:
+        return protocol.is_active
+
+    @admin.action(description="Stop offering the selected protocols", permissions=["change"])
+    def stop_offering(self, request, queryset):
+        count = self._set_offered(queryset, offered=False)
+        self.message_user(
+            request,
+            f"{count} protocol(s) no longer offered on the session form; past sessions keep them.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Offer the selected protocols again", permissions=["change"])
+    def offer_again(self, request, queryset):
+        count = self._set_offered(queryset, offered=True)
+        self.message_user(request, f"{count} protocol(s) offered on the session form again.", messages.SUCCESS)
+
+    @staticmethod
+    def _set_offered(queryset, *, offered: bool) -> int:
+        # One save per protocol (not a bulk update), so each change is in the protocol's history with who made it.
+        changed = 0
+        for protocol in queryset.filter(is_active=not offered):
+            protocol.is_active = offered
+            protocol.save(update_fields=["is_active"])
+            changed += 1
+        return changed
+
+
+# --- clinical records: read here, written in the app ----------------------------------------
+
+
+class ReadOnlyAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReliefRule)
+class ReliefRuleAdmin(ReadOnlyAdmin):
+    """Each change of the rule is a new row, so the list is the rule's history; the newest is in force."""
+
+    list_display = ("changed_at", "describe", "relapse", "changed_by", "note")
+    list_select_related = ("changed_by",)
+    ordering = ("-changed_at", "-id")
+
+    @admin.display(description="meaningful relief")
+    def describe(self, rule: ReliefRule) -> str:
+        return rule.describe()
+
+    @admin.display(description="relapse: first-step pain back up by (points)")
+    def relapse(self, rule: ReliefRule):
+        return rule.relapse_rise
+
+
+@admin.register(TreatmentSession)
+class TreatmentSessionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("session_date", "patient", "practitioner", "plan", "signed")
+    list_filter = (("practitioner", admin.RelatedOnlyFieldListFilter), ("signed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("appointment", "patient", "practitioner", "plan", "plan__patient")
+    search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
+    date_hierarchy = "appointment__starts_at"
+    ordering = ("-appointment__starts_at",)
+    readonly_fields = ("points_needled", "electroacupuncture", "adverse_events", "signed_at", "signed_by")
+
+    @admin.display(description="date", ordering="appointment__starts_at")
+    def session_date(self, session: TreatmentSession) -> str:
+        return f"{timezone.localtime(session.appointment.starts_at):%b %d, %Y %H:%M}"
+
+    @admin.display(description="signed", boolean=True)
+    def signed(self, session: TreatmentSession) -> bool:
+        return session.is_signed
+
+    @admin.display(description="points needled")
+    def points_needled(self, session: TreatmentSession) -> str:
+        return ", ".join(str(p) for p in session.needled_points.select_related("point")) or "—"
+
+    @admin.display(description="electroacupuncture")
+    def electroacupuncture(self, session: TreatmentSession) -> str:
+        return "; ".join(str(e) for e in session.electro.select_related("point_a", "point_b")) or "—"
+
+    @admin.display(description="adverse events")
+    def adverse_events(self, session: TreatmentSession) -> str:
+        return "; ".join(f"{event}: {event.action_taken}" for event in session.adverse_events.all()) or "None"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("due_on", "plan", "recorded_on", "first_step_pain", "relapsed")
+    list_filter = ("relapsed", ("recorded_on", admin.EmptyFieldListFilter))
+    list_select_related = ("plan", "plan__patient")
+    search_fields = ("plan__patient__mrn", "plan__patient__family_name", "plan__patient__given_name")
+    date_hierarchy = "due_on"

@@ -13,6 +13,7 @@ from clinic.access import Role
 from clinic.models import User
 from patients.demo import seed_patients
 from treatments.demo import seed_schedule
+from treatments.session_demo import seed_sessions
 
 DEMO_PASSWORD = "stride-demo-2026"  # noqa: S105  (published in the README; DEBUG-only command)
 
@@ -40,8 +41,13 @@ class Command(BaseCommand):
             added = seed_patients(practitioners=practitioners, front_desk=staff["frontdesk"])
             # After the patients: the schedule books courses for the demo patients with consent.
             booked = seed_schedule(practitioners=practitioners, front_desk=staff["frontdesk"])
+            # After the schedule: signed sessions for the courses' completed appointments.
+            sessions = seed_sessions(practitioners=practitioners)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({added} patients and {booked} appointments added this time).")
+            self.style.SUCCESS(
+                f"Demo data ready ({added} patients, {booked} appointments and {sessions} treatment sessions "
+                "added this time)."
+            )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, _title, role in DEMO_STAFF:
