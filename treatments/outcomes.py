@@ -79,18 +79,16 @@ CTE_SQL = """
 WITH rule AS (
     SELECT %(fs_drop)s::numeric AS fs_drop, %(avg_pct)s::numeric AS avg_pct, %(avg_pts)s::numeric AS avg_pts
 ),
-first_appointment AS (
-    SELECT DISTINCT ON (a.plan_id) a.plan_id, a.starts_at, a.location_id
-    FROM treatments_appointment a
-    WHERE a.plan_id IS NOT NULL
-    ORDER BY a.plan_id, a.starts_at
-),
 plans AS (
     SELECT p.id, p.public_id, p.approach, p.status, p.practitioner_id, p.patient_id, p.sessions_planned,
            COALESCE(fa.starts_at, p.created_at) AS started_at, fa.location_id,
            i.baseline_first_step_pain AS intake_fs, i.baseline_average_pain AS intake_avg, i.nsaid_use AS nsaid_start
     FROM treatments_treatmentplan p
-    LEFT JOIN first_appointment fa ON fa.plan_id = p.id
+    -- The plan starts with its first appointment: one probe of the (plan, starts_at) index per plan.
+    LEFT JOIN LATERAL (
+        SELECT a.starts_at, a.location_id FROM treatments_appointment a
+        WHERE a.plan_id = p.id ORDER BY a.starts_at LIMIT 1
+    ) fa ON TRUE
     LEFT JOIN patients_intake i ON i.patient_id = p.patient_id
     WHERE (%(completed_only)s = FALSE OR p.status = 'completed')
       AND (%(approach)s::text IS NULL OR p.approach = %(approach)s)
@@ -254,7 +252,7 @@ def fetch_rows(sql: str, params: dict) -> list[dict]:
     # These statements sort a row per session: give them memory to sort in, and skip JIT compilation,
     # which costs more than it saves on queries this size. SET LOCAL ends with the transaction.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
