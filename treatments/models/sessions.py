@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from patients.models import Intake, Patient, Side
+from patients.models import VAS_VALIDATORS, Intake, Patient, Side
 
-VAS_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
 # Needles usually stay in 20–60 minutes; the form warns outside that and refuses outside 1–120.
 TYPICAL_RETENTION = (20, 60)
 RETENTION_LIMITS = (1, 120)
