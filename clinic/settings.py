@@ -6,6 +6,8 @@ HSTS. Development (`make run`) opts in to DEBUG explicitly.
 """
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,12 +32,17 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        # Local development only (DEBUG on): a fixed key, so sessions survive the autoreloader.
+        SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
+    elif os.environ.get("CLINIC_MANAGEMENT_COMMAND") == "1" and sys.argv[1:2] not in (["runserver"], ["check"]):
+        # One-off commands (migrate, makemigrations, send_reminders…) sign nothing that outlives them,
+        # so they may run with a throwaway key. Serving the app, or checking it, never does.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (DEBUG is off).")
-    # Local development only (DEBUG on): a fixed key, so sessions survive the autoreloader.
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -10,11 +10,14 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # Start from the real environment, less what the test suite sets for itself.
+def _environment() -> dict:
+    """The real environment, less what the test suite sets for itself."""
     test_only = {"DEBUG", "HTTPS_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_BACKEND", "CONN_MAX_AGE"}
-    environment = {key: value for key, value in os.environ.items() if key not in test_only}
-    environment.update(env)
+    return {key: value for key, value in os.environ.items() if key not in test_only}
+
+
+def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**_environment(), **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -43,6 +46,22 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _run_manage("check", DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+    served = subprocess.run(
+        [sys.executable, "-c", "import clinic.wsgi"],
+        cwd=ROOT,
+        env={**_environment(), "DEBUG": "0", "SECRET_KEY": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert served.returncode != 0
+    assert "Set SECRET_KEY" in served.stderr
+
+
+def test_one_off_commands_run_without_a_secret_key():
+    result = _run_manage("makemigrations", "--check", "--dry-run", DEBUG="0", SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_only_postgresql_is_accepted():
