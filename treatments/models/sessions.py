@@ -136,7 +136,7 @@ class TreatmentSession(models.Model):
     first_step_pain_before = vas_field("first-step pain before")
     average_pain_before = vas_field("average pain before")
     first_step_pain_after = vas_field("first-step pain after", required=False)
-    average_pain_after = vas_field("pain after treatment", required=False)
+    average_pain_after = vas_field("average pain after", required=False)
 
     needle_count = models.PositiveSmallIntegerField(
         "needles used", null=True, blank=True, validators=[MaxValueValidator(80)]
@@ -270,7 +270,7 @@ class ElectroStimulation(models.Model):
         ]
 
     def __str__(self) -> str:
-        hz = f"{self.frequency_hz:g}" + (f"/{self.second_frequency_hz:g}" if self.second_frequency_hz else "")
+        hz = _points(self.frequency_hz) + (f"/{_points(self.second_frequency_hz)}" if self.second_frequency_hz else "")
         return f"{self.point_a.code}–{self.point_b.code} at {hz} Hz for {self.minutes} min"
 
 
