@@ -24,7 +24,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from treatments.models import ReliefRule, TreatmentSession  # noqa: E402
-from treatments.outcomes import (  # noqa: E402
+from treatments.progress.outcomes import (  # noqa: E402
     Scope,
     change_distribution,
     outcome_table,

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "patients",
     "treatments",
 ]
+if DEBUG:
+    # Demo data with published logins: development only, never part of a production install.
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import chart, intake, registry, symptoms
+from patients.views import intake, registry, symptoms
 
 app_name = "patients"
 
@@ -11,8 +11,6 @@ urlpatterns = [
     path("<uuid:public_id>/details/", registry.patient_edit, name="edit"),
     path("<uuid:public_id>/archive/", registry.patient_archive, name="archive"),
     path("<uuid:public_id>/restore/", registry.patient_restore, name="restore"),
-    # The chart: demographics for all, clinical sections for clinicians only.
-    path("<uuid:public_id>/", chart.patient_chart, name="chart"),
     # Clinical record: practitioners write, clinic admins read.
     path("<uuid:public_id>/intake/", intake.intake_edit, name="intake"),
     path("<uuid:public_id>/diagnoses/new/", intake.diagnosis_add, name="diagnosis_add"),

@@ -7,7 +7,7 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments and scheduling"
 
     def ready(self) -> None:
-        from treatments.point_catalogue import ensure_catalogue
+        from treatments.sessions.point_catalogue import ensure_catalogue
 
         # Migration 0003 loads the point catalogue; this puts it back after a flush (tests).
         post_migrate.connect(ensure_catalogue, sender=self, dispatch_uid="treatments.ensure_catalogue")

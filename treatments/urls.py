@@ -1,6 +1,9 @@
 from django.urls import path
 
-from treatments.views import appointments, booking, calendar, outcomes, plans, progress, schedule, sessions
+from treatments.diary.views import appointments, course_booking, day_and_week, my_schedule
+from treatments.plans.views import plans
+from treatments.progress.views import outcomes, progress
+from treatments.sessions import views as sessions
 
 app_name = "treatments"
 
@@ -11,7 +14,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<uuid:plan_id>/status/", plans.plan_status, name="plan_status"),
     # Booking a whole course from an active plan (front desk).
-    path("plans/<uuid:plan_id>/book/", booking.course_booking, name="plan_book"),
+    path("plans/<uuid:plan_id>/book/", course_booking.course_booking, name="plan_book"),
     # Single appointments.
     path("appointments/new/", appointments.appointment_create, name="appointment_create"),
     path("appointments/<int:appointment_id>/", appointments.appointment_detail, name="appointment"),
@@ -20,9 +23,9 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/check-in/", appointments.appointment_check_in, name="appointment_check_in"),
     path("appointments/<int:appointment_id>/no-show/", appointments.appointment_no_show, name="appointment_no_show"),
     # The front desk's views of the diary.
-    path("day/", schedule.day_sheet, name="day"),
-    path("week/", schedule.week_view, name="week"),
-    path("next-free/", schedule.next_free_slot, name="next_free"),
+    path("day/", day_and_week.day_sheet, name="day"),
+    path("week/", day_and_week.week_view, name="week"),
+    path("next-free/", day_and_week.next_free_slot, name="next_free"),
     # Treatment sessions: written by practitioners from a checked-in appointment, locked when signed.
     path("appointments/<int:appointment_id>/session/", sessions.session_start, name="session_start"),
     path("sessions/<int:session_id>/", sessions.session_detail, name="session"),
@@ -41,7 +44,7 @@ urlpatterns = [
     path("outcomes/plans.csv", outcomes.outcome_plans_csv, name="outcome_plans_csv"),
     path("review/", outcomes.review_queue, name="review_queue"),
     # A practitioner's own schedule and private calendar feed.
-    path("my-schedule/", calendar.my_schedule, name="my_schedule"),
-    path("my-schedule/feed/reset/", calendar.calendar_reset, name="calendar_reset"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("my-schedule/", my_schedule.my_schedule, name="my_schedule"),
+    path("my-schedule/feed/reset/", my_schedule.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", my_schedule.calendar_feed, name="calendar_feed"),
 ]

@@ -21,8 +21,8 @@ from tests.factories import (
     TreatmentPlanFactory,
     TreatmentSessionFactory,
 )
-from treatments.follow_up_services import follow_up_propose
 from treatments.models import TreatmentPlan, local_datetime
+from treatments.progress.follow_up import follow_up_propose
 
 D = Decimal
 # Twice a week; first-step pain 7.5 and average 6.0 at intake. First-step is down 2.0 at session 4.

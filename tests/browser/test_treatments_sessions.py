@@ -22,7 +22,7 @@ from tests.factories import (
     TreatmentPlanFactory,
 )
 from treatments.models import Appointment, SessionAmendment, TreatmentSession, local_datetime
-from treatments.point_catalogue import ensure_catalogue
+from treatments.sessions.point_catalogue import ensure_catalogue
 
 TABLET = {"width": 768, "height": 1024}
 

@@ -17,14 +17,14 @@ from tests.factories import (
     TreatmentPlanFactory,
     full_week_hours,
 )
-from treatments.models import Appointment, Closure, TreatmentPlan, local_datetime
-from treatments.services import (
+from treatments.diary.booking import (
     BookingConflict,
     BookingRefused,
     appointment_book,
     appointment_reschedule,
     course_book,
 )
+from treatments.models import Appointment, Closure, TreatmentPlan, local_datetime
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import html5lib
 import pytest
 
 from tests.html import assert_valid_html
-from treatments import charts
 from treatments.models import ReliefRule
-from treatments.progress import PlanProgress, SessionScore
+from treatments.progress import progress_charts as charts
+from treatments.progress.plan_progress import PlanProgress, SessionScore
 
 D = Decimal
 MONDAY = dt.date(2026, 3, 2)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from tests.factories import AppointmentFactory, ConsentFactory, IntakeFactory, PatientFactory, TreatmentPlanFactory
 from tests.html import assert_valid_html
 from tests.treatments.test_progress import sign_sessions
-from treatments.follow_up_services import follow_up_propose
 from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
+from treatments.progress.follow_up import follow_up_propose
 
 pytestmark = pytest.mark.django_db
 

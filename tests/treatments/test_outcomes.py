@@ -31,7 +31,14 @@ from tests.factories import (
     TreatmentSessionFactory,
 )
 from treatments.models import FollowUp, ReliefRule, TreatmentPlan
-from treatments.outcomes import Scope, change_distribution, outcome_table, plan_rows, session_means, wilson_interval
+from treatments.progress.outcomes import (
+    Scope,
+    change_distribution,
+    outcome_table,
+    plan_rows,
+    session_means,
+    wilson_interval,
+)
 
 pytestmark = pytest.mark.django_db
 START = timezone.now() - dt.timedelta(days=200)

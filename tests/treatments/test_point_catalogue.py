@@ -7,7 +7,7 @@ from django.apps import apps as global_apps
 
 from patients.safety import PREGNANCY_AVOID_POINTS, PREGNANCY_CAUTION_POINTS
 from treatments.models import AcupuncturePoint, Meridian, Protocol, ProtocolPoint
-from treatments.point_catalogue import (
+from treatments.sessions.point_catalogue import (
     AVOID_IN_PREGNANCY,
     CAUTION_IN_PREGNANCY,
     DEFAULT_PROTOCOLS,

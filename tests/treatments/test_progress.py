@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.html import assert_valid_html
 from treatments.models import ReliefRule, TreatmentPlan, local_datetime
-from treatments.progress import is_relapse, patient_progress, plan_progress
+from treatments.progress.plan_progress import is_relapse, patient_progress, plan_progress
 
 pytestmark = pytest.mark.django_db
 

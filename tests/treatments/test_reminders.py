@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
+from treatments.diary.reminders import send_reminders
 from treatments.models import Appointment, local_datetime
-from treatments.reminders import send_reminders
 
 pytestmark = pytest.mark.django_db
 

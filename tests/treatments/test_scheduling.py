@@ -12,8 +12,8 @@ from tests.factories import (
     TreatmentPlanFactory,
     full_week_hours,
 )
+from treatments.diary.scheduling import ScheduleWindow, ideal_days, propose_course
 from treatments.models import Closure, Leave, TreatmentPlan, local_datetime
-from treatments.scheduling import ScheduleWindow, ideal_days, propose_course
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2031, 3, 3)  # a Monday in the future, fixed so the pattern is checkable

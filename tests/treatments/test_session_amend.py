@@ -13,7 +13,7 @@ from tests.treatments.session_support import (
     session_url,
 )
 from treatments.models import Appointment, SessionAmendment, TreatmentSession
-from treatments.session_services import SessionRefused, session_amend
+from treatments.sessions.services import SessionRefused, session_amend
 
 pytestmark = pytest.mark.django_db
 

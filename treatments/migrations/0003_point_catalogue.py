@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from treatments.point_catalogue import DEFAULT_PROTOCOLS, POINTS, point_fields
+from treatments.sessions.point_catalogue import DEFAULT_PROTOCOLS, POINTS, point_fields
 
 
 def load_catalogue(apps, schema_editor):

@@ -1,32 +1,29 @@
-"""Treatments models: the diary (plans, appointments, hours) and the clinical sessions."""
+"""Treatments models: plans, the diary (appointments, hours), clinical sessions, and progress."""
 
 from treatments.models.diary import (
     LATE_CANCELLATION_NOTICE,
-    MAX_SESSIONS,
-    MIN_SESSIONS,
     Appointment,
+    AppointmentActions,
     AppointmentQuerySet,
     CalendarFeed,
     Closure,
     Leave,
     Location,
-    TreatmentPlan,
-    TreatmentPlanQuerySet,
     TsTzRange,
     Weekday,
     WorkingHours,
     local_datetime,
 )
+from treatments.models.plans import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan, TreatmentPlanQuerySet
+from treatments.models.progress import FollowUp, ReliefRule
 from treatments.models.sessions import (
     AcupuncturePoint,
     AdverseEvent,
     ElectroStimulation,
-    FollowUp,
     Meridian,
     NeedledPoint,
     Protocol,
     ProtocolPoint,
-    ReliefRule,
     SessionAmendment,
     TreatmentSession,
 )
@@ -38,6 +35,7 @@ __all__ = [
     "AcupuncturePoint",
     "AdverseEvent",
     "Appointment",
+    "AppointmentActions",
     "AppointmentQuerySet",
     "CalendarFeed",
     "Closure",

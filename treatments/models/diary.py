@@ -1,4 +1,4 @@
-"""Courses of care and the appointments that carry them out.
+"""The diary: locations, working hours, closures and leave, and the appointments that carry out a course.
 
 PostgreSQL itself refuses a double booking: two appointments that are not
 cancelled can never overlap in time for the same practitioner or the same
@@ -7,22 +7,20 @@ Times are stored in UTC and shown in the clinic's time zone.
 """
 
 import secrets
-import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from patients.models import Diagnosis, Patient
+from patients.models import Patient
+from treatments.models.plans import TreatmentPlan
 
-MIN_SESSIONS, MAX_SESSIONS = 8, 12
 # A cancellation with less notice than this is flagged as late.
 LATE_CANCELLATION_NOTICE = timedelta(hours=24)
 
@@ -114,121 +112,6 @@ class Leave(models.Model):
         return f"{self.practitioner} away {self.first_day:%b %d}–{self.last_day:%b %d, %Y}"
 
 
-class TreatmentPlanQuerySet(models.QuerySet):
-    def with_booked_count(self):
-        """`sessions_booked`: appointments that count towards the course (not cancelled, not missed)."""
-        return self.annotate(
-            sessions_booked=Count("appointments", filter=Q(appointments__status__in=Appointment.COUNTED_STATUSES))
-        )
-
-
-class TreatmentPlan(models.Model):
-    class Approach(models.TextChoices):
-        ACUPUNCTURE = "acupuncture", "Acupuncture alone"
-        ACUPUNCTURE_PT = "acupuncture_pt", "Acupuncture with physical therapy"
-        OTHER = "other", "Acupuncture with another co-treatment"
-
-    class Frequency(models.TextChoices):
-        WEEKLY = "weekly", "Once a week"
-        TWICE_WEEKLY = "twice_weekly", "Twice a week"
-        TWICE_THEN_WEEKLY = "twice_then_weekly", "Twice a week at first, then weekly"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        DISCONTINUED = "discontinued", "Discontinued"
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="plans")
-    practitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="plans",
-        verbose_name="responsible practitioner",
-    )
-    diagnoses = models.ManyToManyField(Diagnosis, related_name="plans", blank=True, verbose_name="diagnoses treated")
-    approach = models.CharField(max_length=20, choices=Approach.choices, default=Approach.ACUPUNCTURE)
-    co_treatments = models.CharField(
-        "other co-treatments", max_length=200, blank=True, help_text="E.g. orthotics, stretching, NSAIDs."
-    )
-    sessions_planned = models.PositiveSmallIntegerField(
-        "number of sessions", validators=[MinValueValidator(MIN_SESSIONS), MaxValueValidator(MAX_SESSIONS)]
-    )
-    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TWICE_WEEKLY)
-    twice_weekly_weeks = models.PositiveSmallIntegerField(
-        "weeks at twice a week",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(6)],
-        help_text="Only for 'twice a week at first, then weekly'.",
-    )
-    session_minutes = models.PositiveSmallIntegerField(
-        "session length (minutes)", default=45, validators=[MinValueValidator(15), MaxValueValidator(120)]
-    )
-    first_session_minutes = models.PositiveSmallIntegerField(
-        "first session length (minutes)",
-        default=60,
-        validators=[MinValueValidator(15), MaxValueValidator(120)],
-        help_text="The initial consultation takes longer.",
-    )
-    goal = models.CharField(max_length=200, blank=True, help_text="E.g. first-step pain below 3.")
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.DRAFT)
-    discontinued_reason = models.CharField("reason for stopping", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TreatmentPlanQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[diagnoses])
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["patient", "status"], name="plan_patient_status")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sessions_planned__gte=MIN_SESSIONS, sessions_planned__lte=MAX_SESSIONS),
-                name="plan_sessions_8_to_12",
-            ),
-            models.CheckConstraint(
-                condition=~Q(frequency="twice_then_weekly") | Q(twice_weekly_weeks__isnull=False),
-                name="plan_twice_then_weekly_has_weeks",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="discontinued") | ~Q(discontinued_reason=""),
-                name="plan_discontinued_has_reason",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sessions_planned} sessions, {self.get_frequency_display().lower()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("treatments:plan", kwargs={"plan_id": self.public_id})
-
-    @property
-    def is_bookable(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
-    def days_until_next(self, session_index: int) -> int:
-        """Days from session `session_index` (0-based) to the next one, following the frequency.
-
-        Twice a week alternates 3 and 4 days (e.g. Monday and Thursday), so the
-        weekday pattern repeats every week.
-        """
-        twice_weekly_sessions = {
-            self.Frequency.WEEKLY: 0,
-            self.Frequency.TWICE_WEEKLY: self.sessions_planned,
-            self.Frequency.TWICE_THEN_WEEKLY: 2 * (self.twice_weekly_weeks or 0),
-        }[self.frequency]
-        if session_index < twice_weekly_sessions:
-            return 3 if session_index % 2 == 0 else 4
-        return 7
-
-    def minutes_for(self, session_number: int) -> int:
-        return self.first_session_minutes if session_number == 1 else self.session_minutes
-
-
 class AppointmentQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status=Appointment.Status.CANCELLED)
@@ -264,6 +147,14 @@ class AppointmentQuerySet(models.QuerySet):
 
     def with_schedule_details(self):
         return self.select_related("patient", "practitioner", "location", "plan").with_session_number()
+
+
+@dataclass(frozen=True)
+class AppointmentActions:
+    check_in: bool
+    no_show: bool
+    cancel: bool
+    move: bool
 
 
 class Appointment(models.Model):
@@ -352,16 +243,52 @@ class Appointment(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
-    def is_cancellable(self) -> bool:
-        return self.status == self.Status.BOOKED
-
-    @property
     def counts_towards_plan(self) -> bool:
         return self.status in self.COUNTED_STATUSES
 
-    def check_in(self) -> None:
+    def _not_booked(self, then: str) -> str | None:
+        if self.status != self.Status.BOOKED:
+            return f"This appointment is already {self.get_status_display().lower()}: {then}."
+        return None
+
+    def check_in_refusal(self, now: datetime) -> str | None:
+        """Why the patient cannot be checked in now, or None.
+
+        Checking in means the patient is at the desk, so it is only for a booked
+        appointment and only on its day (early arrivals are fine).
+        """
+        if refusal := self._not_booked("nothing was changed"):
+            return refusal
+        if timezone.localdate(self.starts_at) != timezone.localdate(now):
+            return "A patient can be checked in only on the day of the appointment."
+        return None
+
+    def no_show_refusal(self, now: datetime) -> str | None:
+        """Why the appointment cannot be marked as missed now, or None.
+
+        Nobody has missed an appointment before it begins, so this waits for the start time.
+        """
+        if refusal := self._not_booked("nothing was changed"):
+            return refusal
+        if self.starts_at > now:
+            return "An appointment can be marked as missed only once its start time has passed."
+        return None
+
+    def cancel_refusal(self) -> str | None:
+        return self._not_booked("it cannot be cancelled")
+
+    def allowed_actions(self, now: datetime) -> "AppointmentActions":
+        """Which buttons the appointment's card offers at `now`."""
+        return AppointmentActions(
+            check_in=self.check_in_refusal(now) is None,
+            no_show=self.no_show_refusal(now) is None,
+            cancel=self.cancel_refusal() is None,
+            move=self.status == self.Status.BOOKED,
+        )
+
+    def check_in(self, *, now: datetime | None = None) -> None:
         self.status = self.Status.CHECKED_IN
-        self.checked_in_at = timezone.now()
+        self.checked_in_at = now or timezone.now()
         self.save(update_fields=["status", "checked_in_at"])
 
     def mark_no_show(self) -> None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from treatments.reminders import send_reminders
+from treatments.diary.reminders import send_reminders
 
 
 def parse_day(text: str) -> date:

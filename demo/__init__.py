@@ -1,0 +1,1 @@
+"""Development-only demo data. Installed only when DEBUG is on; production code never imports it."""

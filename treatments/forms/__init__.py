@@ -1,1 +1,0 @@
-"""Treatment forms, one module per part (plans, booking, appointments, schedule)."""

@@ -1,0 +1,117 @@
+"""The clinic's relief rule, and the 6-month follow-up that asks whether the pain came back.
+
+Definitions: docs/clinical/measuring-progress.md.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from treatments.models.sessions import _points, vas_field, vas_range
+
+
+class ReliefRule(models.Model):
+    """The clinic's definition of meaningful relief and of relapse. The newest row is in force.
+
+    Defaults follow DOMAIN.md: a fall of 19 mm (1.9 points) in first-step pain
+    for plantar heel pain (Landorf, Radford & Hudson 2010), or for pain in
+    general a fall of at least 30% and at least 2 points (Farrar 2001).
+    """
+
+    first_step_drop = models.DecimalField(
+        "first-step pain falls by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.9"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    average_drop_percent = models.PositiveSmallIntegerField(
+        "or average pain falls by at least (%)", default=30, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    average_drop_points = models.DecimalField(
+        "and by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    relapse_rise = models.DecimalField(
+        "relapse: first-step pain rises again by at least (points)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.9"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10"))],
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField("why it changed", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        get_latest_by = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_step_drop__gt=0, average_drop_points__gt=0, relapse_rise__gt=0)
+                & Q(average_drop_percent__gte=1, average_drop_percent__lte=100),
+                name="relief_rule_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    @classmethod
+    def in_force(cls) -> "ReliefRule":
+        """The newest rule, or the defaults (unsaved) when the clinic has never set one."""
+        return cls.objects.order_by("-changed_at", "-id").first() or cls()
+
+    def describe(self) -> str:
+        return (
+            f"first-step pain down at least {_points(self.first_step_drop)} points, or average pain down at least "
+            f"{self.average_drop_percent}% and at least {_points(self.average_drop_points)} points"
+        )
+
+
+class FollowUp(models.Model):
+    """The check six months after a course ends: is the pain back?"""
+
+    plan = models.OneToOneField("treatments.TreatmentPlan", on_delete=models.PROTECT, related_name="follow_up")
+    due_on = models.DateField("due on")
+    appointment = models.ForeignKey(
+        "treatments.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_on = models.DateField(null=True, blank=True)
+    first_step_pain = vas_field("first-step pain now", required=False)
+    average_pain = vas_field("average pain now", required=False)
+    symptoms_returned = models.BooleanField("symptoms came back", default=False)
+    new_treatment_needed = models.BooleanField("needs a new course of treatment", default=False)
+    relapsed = models.BooleanField(null=True, editable=False, help_text="Judged by the relief rule in force.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_due")]
+        constraints = [
+            models.CheckConstraint(condition=vas_range("first_step_pain", "average_pain"), name="follow_up_vas_0_10"),
+            models.CheckConstraint(
+                condition=Q(recorded_on__isnull=True) | Q(relapsed__isnull=False), name="follow_up_recorded_is_judged"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up due {self.due_on}"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_on is not None

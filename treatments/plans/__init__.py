@@ -1,0 +1,1 @@
+"""Treatment plans, and the patient chart that gathers the diary, sessions and progress."""

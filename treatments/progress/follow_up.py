@@ -1,0 +1,91 @@
+"""The check six months after a course ends: proposing it, and recording what it found.
+
+A completed plan gets one FollowUp, due six months after its last signed
+session. Recording it judges relapse by the relief rule in force at that
+moment and stores the verdict, so a later change of rule never rewrites a
+patient's history.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from treatments.models import FollowUp, ReliefRule, TreatmentPlan, TreatmentSession
+from treatments.progress.plan_progress import is_relapse, plan_progress
+
+FOLLOW_UP_AFTER = relativedelta(months=6)
+
+
+def last_session_day(plan: TreatmentPlan) -> date | None:
+    session = (
+        TreatmentSession.objects.filter(plan=plan)
+        .signed()
+        .select_related("appointment")
+        .order_by("-appointment__starts_at", "-id")
+        .first()
+    )
+    return timezone.localdate(session.appointment.starts_at) if session else None
+
+
+@transaction.atomic
+def follow_up_propose(*, plan: TreatmentPlan, by) -> FollowUp | None:
+    """The plan's follow-up, created when the plan is completed; the existing one if it was proposed already."""
+    if plan.status != TreatmentPlan.Status.COMPLETED:
+        return None
+    # The plan's row lock makes two requests for the same plan take turns, so only one proposes.
+    TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    existing = FollowUp.objects.filter(plan=plan).first()
+    if existing is not None:
+        return existing
+    follow_up = FollowUp(plan=plan, due_on=(last_session_day(plan) or timezone.localdate()) + FOLLOW_UP_AFTER)
+    follow_up._history_user = by  # the audit history names who proposed it, in a request or not
+    follow_up.save()
+    return follow_up
+
+
+@dataclass(frozen=True)
+class FollowUpFindings:
+    recorded_on: date
+    first_step_pain: Decimal
+    average_pain: Decimal
+    symptoms_returned: bool
+    new_treatment_needed: bool
+    notes: str = ""
+
+
+@transaction.atomic
+def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by) -> FollowUp:
+    """Store what the follow-up found and judge relapse against the end of the plan, by the rule in force."""
+    rule = ReliefRule.in_force()
+    progress = plan_progress(follow_up.plan, rule=rule)
+    follow_up.recorded_on = findings.recorded_on
+    follow_up.first_step_pain = findings.first_step_pain
+    follow_up.average_pain = findings.average_pain
+    follow_up.symptoms_returned = findings.symptoms_returned
+    follow_up.new_treatment_needed = findings.new_treatment_needed
+    follow_up.notes = findings.notes
+    follow_up.recorded_by = by
+    follow_up.relapsed = is_relapse(
+        rule,
+        end_first_step=progress.end_first_step,
+        follow_up_first_step=findings.first_step_pain,
+        new_treatment_needed=findings.new_treatment_needed,
+    )
+    follow_up._history_user = by
+    follow_up.save(
+        update_fields=[
+            "recorded_on",
+            "first_step_pain",
+            "average_pain",
+            "symptoms_returned",
+            "new_treatment_needed",
+            "notes",
+            "recorded_by",
+            "relapsed",
+        ]
+    )
+    return follow_up

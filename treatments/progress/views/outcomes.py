@@ -1,0 +1,299 @@
+"""Clinic outcomes for clinicians: the table by approach, the plans behind each figure, CSV, the review queue.
+
+Clinic admins see the whole clinic; practitioners the same pages for their own plans only.
+"""
+
+import csv
+import math
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from clinic.access import can_manage_clinic, clinical_staff_required
+from patients.models import Patient
+from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
+from treatments.progress.forms.outcome_filters import OutcomeFilterForm
+from treatments.progress.outcome_charts import change_histogram, mean_pain_chart
+from treatments.progress.outcomes import (
+    PLAN_ROWS_SQL,
+    Scope,
+    change_distribution,
+    fetch_rows,
+    outcome_table,
+    session_means,
+    sql_params,
+)
+
+PLANS_PER_PAGE = 50
+REVIEW_LIST_LIMIT = 50
+NO_SHOW_WINDOW_DAYS = 180
+# The plans behind each figure of the table (and the ones missing from it), as SQL conditions on a plan row.
+FIGURES = {
+    "all": ("Every plan", "TRUE"),
+    "reduction": ("Plans with a measured reduction", "reduction IS NOT NULL"),
+    "reduction-missing": ("Plans missing a reduction (no intake baseline or no signed session)", "reduction IS NULL"),
+    "relief": ("Plans that reached meaningful relief", "relief_session IS NOT NULL"),
+    "relief-missing": ("Plans with no signed session", "sessions IS NULL"),
+    "followed": ("Plans followed up at 6 months", "relapsed IS NOT NULL"),
+    "relapsed": ("Plans that relapsed", "relapsed"),
+    "relapse-missing": ("Plans not followed up", "relapsed IS NULL"),
+    "improved4-eligible": ("Plans with at least 4 sessions", "improved_by_4 IS NOT NULL"),
+    "improved4": ("Plans with meaningful relief by session 4", "improved_by_4"),
+    "improved4-missing": ("Plans with fewer than 4 sessions", "improved_by_4 IS NULL"),
+    "nsaid-eligible": ("Patients on daily NSAIDs at intake", "nsaid_reduced IS NOT NULL"),
+    "nsaid": ("Patients who reduced or stopped daily NSAIDs", "nsaid_reduced"),
+    "nsaid-missing": ("Plans without daily NSAID use at intake, or no session", "nsaid_reduced IS NULL"),
+}
+CSV_PLAN_COLUMNS = [
+    "plan_id",
+    "mrn",
+    "approach",
+    "status",
+    "practitioner",
+    "started_on",
+    "sessions_planned",
+    "sessions_signed",
+    "baseline_first_step",
+    "end_first_step",
+    "reduction",
+    "relief_session",
+    "weeks_to_relief",
+    "improved_by_session_4",
+    "nsaid_at_intake",
+    "nsaid_at_end",
+    "nsaid_reduced",
+    "relapsed_at_follow_up",
+]
+
+
+def _filters(request: HttpRequest) -> OutcomeFilterForm:
+    own = None if can_manage_clinic(request.user) else request.user
+    return OutcomeFilterForm(request.GET, own_plans_of=own)
+
+
+@require_GET
+@clinical_staff_required
+def outcomes(request: HttpRequest) -> HttpResponse:
+    form = _filters(request)
+    context = {"form": form, "figures": FIGURES}
+    if form.is_valid():
+        rule, scope = ReliefRule.in_force(), form.scope()
+        labels = dict(TreatmentPlan.Approach.choices)
+        means = session_means(scope, rule)
+        distribution = change_distribution(scope, rule)
+        context.update(
+            groups=outcome_table(scope, rule),
+            rule=rule,
+            active_filters=form.active_filters(),
+            query=request.GET.urlencode(),
+            means=[(labels[approach], points) for approach, points in sorted(means.items())],
+            mean_chart=mean_pain_chart(means, labels, described_by="mean-pain-table"),
+            distribution=distribution,
+            distribution_chart=change_histogram(distribution, described_by="change-table"),
+            own_only=form.own_plans_of is not None,
+        )
+    return render(request, "treatments/outcomes.html", context)
+
+
+def _figure_rows(scope: Scope, rule: ReliefRule, condition: str, *, limit=None, offset=0) -> list[dict]:
+    sql = f"SELECT * FROM ({PLAN_ROWS_SQL}) AS plan_rows WHERE {condition} ORDER BY started_at, id"  # noqa: S608  (condition comes from FIGURES)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return fetch_rows(sql, sql_params(scope, rule))
+
+
+def _figure_count(scope: Scope, rule: ReliefRule, condition: str) -> int:
+    sql = f"SELECT count(*) AS n FROM ({PLAN_ROWS_SQL}) AS plan_rows WHERE {condition}"  # noqa: S608  (from FIGURES)
+    return fetch_rows(sql, sql_params(scope, rule))[0]["n"]
+
+
+class _SqlPage:
+    """Lets Django's Paginator page through a SQL result without loading it all."""
+
+    def __init__(self, scope, rule, condition):
+        self.scope, self.rule, self.condition = scope, rule, condition
+
+    def count(self) -> int:
+        return _figure_count(self.scope, self.rule, self.condition)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return _figure_rows(
+            self.scope, self.rule, self.condition, limit=window.stop - window.start, offset=window.start
+        )
+
+
+@require_GET
+@clinical_staff_required
+def outcome_plans(request: HttpRequest) -> HttpResponse:
+    form = _filters(request)
+    figure = request.GET.get("figure", "all")
+    context = {"form": form, "figure_known": figure in FIGURES}
+    if figure not in FIGURES:
+        form.is_valid()
+        context["error"] = "That figure is not one of the table's; no plans are listed."
+    elif form.is_valid():
+        rule, scope = ReliefRule.in_force(), form.scope()
+        title, condition = FIGURES[figure]
+        page = Paginator(_SqlPage(scope, rule, condition), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        plans = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
+        for row in rows:
+            row["plan"] = plans[row["id"]]
+        context.update(
+            title=title,
+            page=page,
+            rows=rows,
+            active_filters=form.active_filters(),
+            approach_label=dict(TreatmentPlan.Approach.choices).get(request.GET.get("approach", ""), ""),
+        )
+    return render(request, "treatments/outcome_plans.html", context, status=200)
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response, csv.writer(response)
+
+
+def _invalid_csv(form) -> HttpResponse:
+    problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+    return HttpResponse(f"The filters are not valid, so nothing was exported. {problems}", status=400,
+                        content_type="text/plain; charset=utf-8")  # fmt: skip
+
+
+def _number(value, places: int = 2) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+@require_GET
+@clinical_staff_required
+def outcomes_csv(request: HttpRequest) -> HttpResponse:
+    form = _filters(request)
+    if not form.is_valid():
+        return _invalid_csv(form)
+    response, writer = _csv_response("outcomes-by-approach.csv")
+    writer.writerow(
+        [
+            "approach", "plans", "reduction_n", "reduction_missing", "mean_reduction", "ci95_low", "ci95_high",
+            "relief_reached", "relief_missing", "median_weeks_to_relief", "followed_up", "relapse_missing",
+            "relapsed", "relapse_rate", "wilson95_low", "wilson95_high", "improved4_eligible", "improved4",
+            "improved4_missing", "nsaid_eligible", "nsaid_reduced", "nsaid_missing",
+        ]
+    )  # fmt: skip
+    for group in outcome_table(form.scope(), ReliefRule.in_force()):
+        ci, wilson = group.reduction_ci or (None, None), group.relapse_ci or (None, None)
+        writer.writerow(
+            [
+                group.approach or "all", group.n, group.reduction_n, group.missing["reduction"],
+                _number(group.reduction_mean), _number(ci[0]), _number(ci[1]), group.relief_n,
+                group.missing["relief"], _number(group.relief_median_weeks, 1), group.followed_up,
+                group.missing["relapse"], group.relapsed, _number(group.relapse_rate, 3), _number(wilson[0], 3),
+                _number(wilson[1], 3), group.improved4_n, group.improved4, group.missing["improved4"],
+                group.nsaid_n, group.nsaid_reduced, group.missing["nsaid"],
+            ]
+        )  # fmt: skip
+    return response
+
+
+@require_GET
+@clinical_staff_required
+def outcome_plans_csv(request: HttpRequest) -> HttpResponse:
+    form = _filters(request)
+    if not form.is_valid():
+        return _invalid_csv(form)
+    rows = _figure_rows(form.scope(), ReliefRule.in_force(), "TRUE")
+    details = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
+    response, writer = _csv_response("outcomes-plans.csv")
+    writer.writerow(CSV_PLAN_COLUMNS)
+    for row in rows:
+        plan = details[row["id"]]
+        writer.writerow(
+            [
+                plan.public_id, plan.patient.mrn, row["approach"], row["status"], plan.practitioner.username,
+                timezone.localdate(row["started_at"]).isoformat(), row["sessions_planned"], row["sessions"] or 0,
+                _blank(row["baseline_fs"]), _blank(row["end_fs"]), _blank(row["reduction"]),
+                _blank(row["relief_session"]), _blank(row["weeks_to_relief"]), _blank(row["improved_by_4"]),
+                row["nsaid_start"] or "", row["nsaid_end"] or "", _blank(row["nsaid_reduced"]),
+                _blank(row["relapsed"]),
+            ]
+        )  # fmt: skip
+    return response
+
+
+def _blank(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@require_GET
+@clinical_staff_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """What needs a clinician's attention: four short lists, each capped, each with its full count."""
+    own = None if can_manage_clinic(request.user) else request.user
+    rule = ReliefRule.in_force()
+    scope = Scope(completed_only=False, only_practitioner_id=own.pk if own else None)
+    midpoint = (
+        "status = 'active' AND sessions >= ceil(sessions_planned / 2.0) "
+        "AND (relief_session IS NULL OR relief_session > ceil(sessions_planned / 2.0))"
+    )
+    stalled_rows = _figure_rows(scope, rule, midpoint, limit=REVIEW_LIST_LIMIT)
+    stalled_plans = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk(
+        [row["id"] for row in stalled_rows]
+    )
+    for row in stalled_rows:
+        row["plan"] = stalled_plans[row["id"]]
+        row["midpoint"] = math.ceil(row["sessions_planned"] / 2)
+
+    today = timezone.localdate()
+    plans = TreatmentPlan.objects.filter(practitioner=own) if own else TreatmentPlan.objects.all()
+    overdue = FollowUp.objects.filter(recorded_on__isnull=True, due_on__lt=today, plan__in=plans).select_related(
+        "plan__patient", "plan__practitioner"
+    )
+    ran_out = (
+        plans.filter(status=TreatmentPlan.Status.ACTIVE)
+        .annotate(
+            booked=Count("appointments", filter=Q(appointments__status__in=Appointment.COUNTED_STATUSES)),
+            upcoming=Count(
+                "appointments",
+                filter=Q(appointments__status=Appointment.Status.BOOKED, appointments__starts_at__gte=timezone.now()),
+            ),
+        )
+        .filter(booked__lt=F("sessions_planned"), upcoming=0, booked__gt=0)
+        .select_related("patient", "practitioner")
+    )
+    no_show_since = timezone.now() - timedelta(days=NO_SHOW_WINDOW_DAYS)
+    no_shows = Appointment.objects.filter(status=Appointment.Status.NO_SHOW, starts_at__gte=no_show_since)
+    if own:
+        no_shows = no_shows.filter(practitioner=own)
+    repeat = no_shows.values("patient").annotate(missed=Count("pk")).filter(missed__gte=2).order_by("-missed")
+    repeat_rows = list(repeat[:REVIEW_LIST_LIMIT])
+    patients = Patient.objects.in_bulk([row["patient"] for row in repeat_rows])
+    for row in repeat_rows:
+        row["patient"] = patients[row["patient"]]
+    context = {
+        "stalled": stalled_rows,
+        "stalled_count": _figure_count(scope, rule, midpoint),
+        "overdue": list(overdue[:REVIEW_LIST_LIMIT]),
+        "overdue_count": overdue.count(),
+        "ran_out": list(ran_out[:REVIEW_LIST_LIMIT]),
+        "ran_out_count": ran_out.count(),
+        "no_shows": repeat_rows,
+        "no_show_count": repeat.count(),
+        "no_show_days": NO_SHOW_WINDOW_DAYS,
+        "rule": rule,
+        "own_only": own is not None,
+        "limit": REVIEW_LIST_LIMIT,
+    }
+    return render(request, "treatments/review_queue.html", context)

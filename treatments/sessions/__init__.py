@@ -1,0 +1,1 @@
+"""Treatment sessions: the point catalogue, the session record form, saving, signing and amending."""

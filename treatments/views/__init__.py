@@ -1,1 +1,0 @@
-"""Treatment views, one module per part: plans, course booking, appointments, the diary, calendars."""
