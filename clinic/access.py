@@ -50,10 +50,6 @@ def primary_role(user) -> Role | None:
     return None
 
 
-def is_staff_member(user) -> bool:
-    return bool(roles_of(user))
-
-
 def can_see_clinical(user) -> bool:
     """Clinical history, symptoms, diagnoses and notes: practitioners and clinic admins only."""
     return has_role(user, *CLINICAL_ROLES)

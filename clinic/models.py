@@ -1,5 +1,25 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
+from clinic.access import Role
+
+
+class StaffQuerySet(models.QuerySet):
+    def practitioners(self, *, include_inactive: bool = False) -> "StaffQuerySet":
+        """Members of the Practitioner group, by last then first name: the one definition of "the practitioners".
+
+        Only active accounts by default, for anything that looks ahead (booking, plans, the diary,
+        a calendar feed). `include_inactive=True` keeps those who have left, for looking back at
+        records they still own (outcome filters, their shifts and leave in the admin).
+        """
+        people = self.filter(groups__name=Role.PRACTITIONER.value)
+        if not include_inactive:
+            people = people.filter(is_active=True)
+        return people.order_by("last_name", "first_name", "username")
+
+
+class StaffManager(UserManager.from_queryset(StaffQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -11,6 +31,8 @@ class User(AbstractUser):
         blank=True,
         help_text="Shown beside the name, e.g. 'L.Ac.' for a licensed acupuncturist.",
     )
+
+    objects = StaffManager()
 
     class Meta:
         verbose_name = "staff member"

@@ -1,15 +1,15 @@
 """Demo schedule for `seed_demo`: two locations, working hours, a holiday, leave, and courses of care.
 
 Courses start some weeks back, so the diary has a past (completed sessions, a
-few no-shows and cancellations), a busy today and booked weeks ahead. The
-booking services refuse the past on purpose, so past and today's rows are
-written directly, placed with the same ScheduleWindow the services use; the
-future is proposed and booked through the services, so it respects hours,
-closures and leave. The database's exclusion constraints still guard every
-row: anything that would overlap is skipped, never forced.
+few no-shows and cancellations), a busy today and booked weeks ahead. Every
+visit is booked through the booking services, told when the desk booked it
+(`now=`), so the past respects hours, closures, consent and the plan's size as
+the future does; what became of a visit is then recorded as the desk records
+it (check-in, no-show, cancellation). The one row written directly is an extra
+clinic on a practitioner's day off (see visit_today). The database's exclusion
+constraints still guard every row: anything that would overlap is skipped.
 """
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import zip_longest
@@ -17,7 +17,7 @@ from itertools import zip_longest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from patients.models import Consent, Diagnosis, Patient
+from patients.models import Consent, Diagnosis, Intake, Patient
 from treatments.diary.booking import BookingConflict, BookingRefused, appointment_book, course_book
 from treatments.diary.scheduling import SLOT_STEP, ScheduleWindow, propose_course
 from treatments.models import (
@@ -94,12 +94,13 @@ COURSES = [
         approach=Plan.Approach.ACUPUNCTURE_PT,
         co_treatments="Physical therapy twice a week",
     ),
-    CourseShape(8, WEEKLY, weeks_ago=3, preferred=time(16), goal="Less tingling at night"),
+    CourseShape(8, WEEKLY, weeks_ago=0, preferred=time(16), goal="Less tingling at night"),
     CourseShape(
         11,
         TWICE_THEN_WEEKLY,
         twice_weekly_weeks=2,
-        weeks_ago=0,
+        # Three weeks in, so the patient with a foot ulcer has sessions to show on any day of the week.
+        weeks_ago=3,
         preferred=time(9, 30),
         goal="Stop taking ibuprofen every day",
         approach=Plan.Approach.OTHER,
@@ -174,13 +175,115 @@ def _next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _create(**fields) -> Appointment | None:
-    """Insert one row in a savepoint; an overlap the database refuses is skipped."""
+# How long before a past visit the desk booked it.
+BOOKED_AHEAD = timedelta(days=2)
+
+
+def book_visit(
+    *, starts_at: datetime, minutes: int, now: datetime, outcome: str = Status.BOOKED, attempt: int = 0, **booking
+) -> Appointment | None:
+    """Book through the booking service as the desk did (days ahead, or at `now`), then record what became of it.
+
+    `booking` is what appointment_book takes besides the time; a slot the service refuses is left out.
+    """
     try:
-        with transaction.atomic():
-            return Appointment.objects.create(**fields)
-    except IntegrityError:
+        appointment = appointment_book(
+            starts_at=starts_at, minutes=minutes, now=min(now, starts_at - BOOKED_AHEAD), **booking
+        )
+    except (BookingConflict, BookingRefused):
         return None
+    _happened(appointment, outcome, attempt=attempt, now=now)
+    return appointment
+
+
+def _happened(appointment: Appointment, outcome: str, *, attempt: int, now: datetime) -> None:
+    """What became of a booked visit, recorded as the desk records it."""
+    start = appointment.starts_at
+    if outcome == Status.CHECKED_IN:
+        appointment.check_in(now=min(now, start))
+    elif outcome == Status.COMPLETED:
+        appointment.check_in(now=start - timedelta(minutes=5))
+        # In the app a visit is completed by signing its session; demo.sessions signs the course visits.
+        Appointment.objects.filter(pk=appointment.pk).update(status=Status.COMPLETED)
+        appointment.status = Status.COMPLETED
+    elif outcome == Status.NO_SHOW:
+        appointment.mark_no_show()
+    elif outcome == "cancelled_clinic":
+        appointment.cancel(
+            by=Appointment.CancelledBy.CLINIC, reason="Practitioner off sick", now=start - timedelta(hours=20)
+        )
+    elif outcome == "cancelled_patient":
+        late = attempt % 2 == 1
+        appointment.cancel(
+            by=Appointment.CancelledBy.PATIENT,
+            reason="Car trouble, called on the day" if late else "Family event",
+            now=start - (timedelta(hours=3) if late else timedelta(days=3)),
+        )
+
+
+def consent_before(patient: Patient, first_day: date) -> None:
+    """A course seeded further back than the cohort's consent gets its consent (and onset) moved back."""
+    Consent.objects.filter(patient=patient, given_on__gt=first_day, withdrawn_on__isnull=True).update(
+        given_on=first_day - timedelta(days=7)
+    )
+    onset = first_day - timedelta(days=120)
+    Intake.objects.filter(patient=patient, onset_date__gt=first_day).update(onset_date=onset)
+    Diagnosis.objects.filter(patient=patient, onset_date__gt=first_day).update(onset_date=onset)
+
+
+def book_past_course(
+    plan: TreatmentPlan,
+    *,
+    location: Location,
+    first_day: date,
+    until: date,
+    preferred: time,
+    by,
+    now: datetime,
+    pattern: int | None = None,
+) -> tuple[int, date]:
+    """Visits before `until` on the plan's rhythm; returns how many count and when the next is due.
+
+    `pattern` picks the misses and cancellations (None: every visit attended); a missed or
+    cancelled visit is booked again a couple of days later.
+    """
+    window = ScheduleWindow.load(
+        practitioner=plan.practitioner, patient=plan.patient, first_day=first_day, last_day=until
+    )
+    counted, attempt, day = 0, 0, first_day
+    while counted < plan.sessions_planned and day < until:
+        number = counted + 1
+        minutes = plan.minutes_for(number)
+        start = _closest(window.free_starts_on(day, minutes, location.pk), day, preferred)
+        if start is None:
+            day += timedelta(days=1)
+            continue
+        outcome = _past_outcome(pattern, attempt, number)
+        appointment = book_visit(
+            patient=plan.patient,
+            practitioner=plan.practitioner,
+            location=location,
+            plan=plan,
+            kind=_kind(number),
+            starts_at=start,
+            minutes=minutes,
+            by=by,
+            now=now,
+            outcome=outcome,
+            attempt=attempt,
+        )
+        attempt += 1
+        if appointment is None:
+            day += timedelta(days=1)
+            continue
+        if appointment.status != Status.CANCELLED:
+            window.reserve(appointment.starts_at, appointment.ends_at)
+        if appointment.status == Status.COMPLETED:
+            counted += 1
+            day += timedelta(days=plan.days_until_next(counted - 1))
+        else:
+            day += timedelta(days=2)
+    return counted, day
 
 
 def _closest(starts: list[datetime], day: date, preferred: time) -> datetime | None:
@@ -218,8 +321,6 @@ class _Seeder:
         self.first_consultations(newcomers)
         self.fill_today(newcomers, plans)
 
-    # --- courses of care ----------------------------------------------------------
-
     def practitioner_for(self, patient: Patient, index: int):
         recorded_by = {d.recorded_by_id for d in patient.diagnoses.all()}
         for practitioner in self.practitioners:
@@ -227,8 +328,10 @@ class _Seeder:
                 return practitioner
         return self.practitioners[index % len(self.practitioners)]
 
-    def new_plan(self, patient: Patient, shape: CourseShape, *, index: int) -> TreatmentPlan:
+    def new_plan(self, patient: Patient, shape: CourseShape, *, index: int, first_day: date) -> TreatmentPlan:
+        """A draft plan, activated as the practitioner activates it (which needs consent in force)."""
         practitioner = self.practitioner_for(patient, index)
+        consent_before(patient, first_day)
         plan = TreatmentPlan.objects.create(
             patient=patient,
             practitioner=practitioner,
@@ -238,10 +341,13 @@ class _Seeder:
             frequency=shape.frequency,
             twice_weekly_weeks=shape.twice_weekly_weeks,
             goal=shape.goal,
-            status=Plan.Status.ACTIVE,
             created_by=practitioner,
         )
         plan.diagnoses.set([d for d in patient.diagnoses.all() if d.status == Diagnosis.Status.ACTIVE])
+        plan.move_to(Plan.Status.ACTIVE, by=practitioner)
+        TreatmentPlan.objects.filter(pk=plan.pk).update(
+            created_at=local_datetime(first_day, time(8)) - timedelta(days=3)
+        )
         return plan
 
     def first_day_of(self, shape: CourseShape, index: int) -> date:
@@ -250,71 +356,47 @@ class _Seeder:
         return monday - timedelta(weeks=shape.weeks_ago) + timedelta(days=index % 2)
 
     def course(self, patient: Patient, shape: CourseShape, *, index: int) -> TreatmentPlan:
-        plan = self.new_plan(patient, shape, index=index)
         first_day = self.first_day_of(shape, index)
+        plan = self.new_plan(patient, shape, index=index, first_day=first_day)
         counted, next_day = 0, first_day
         if first_day <= self.today:
-            window = ScheduleWindow.load(
-                practitioner=plan.practitioner, patient=patient, first_day=first_day, last_day=self.today
-            )
-            counted, next_day = self.past_sessions(
-                plan, window, first_day=first_day, preferred=shape.preferred, index=index
-            )
+            counted, next_day = self.past_course(plan, first_day=first_day, preferred=shape.preferred, pattern=index)
             # Half the courses due today or tomorrow have today's session, so the day sheet shows courses too.
             due_now = next_day <= self.tomorrow and index % 2 == 0 and counted < plan.sessions_planned
-            if due_now and self.session_today(plan, window, counted, shape):
+            if due_now and self.session_today(plan, counted, shape):
                 counted += 1
                 next_day = self.today + timedelta(days=plan.days_until_next(counted - 1))
         self.book_future(plan, first_day=max(next_day, self.tomorrow), preferred=shape.preferred, already=counted)
-        TreatmentPlan.objects.filter(pk=plan.pk).update(
-            created_at=local_datetime(first_day, time(8)) - timedelta(days=3)
-        )
         return plan
 
-    def past_sessions(self, plan, window, *, first_day: date, preferred: time, index: int | None) -> tuple[int, date]:
-        """Sessions before today, on the plan's rhythm; returns how many count and when the next is due.
+    def past_course(self, plan, *, first_day: date, preferred: time, pattern: int | None) -> tuple[int, date]:
+        return book_past_course(
+            plan,
+            location=self.main,
+            first_day=first_day,
+            until=self.today,
+            preferred=preferred,
+            by=self.front_desk,
+            now=self.now,
+            pattern=pattern,
+        )
 
-        `index` picks the pattern of misses and cancellations; None: every session attended.
-        """
-        counted, attempt, day = 0, 0, first_day
-        while counted < plan.sessions_planned and day < self.today:
-            number = counted + 1
-            minutes = plan.minutes_for(number)
-            start = _closest(window.free_starts_on(day, minutes, self.main.pk), day, preferred)
-            if start is None:
-                day += timedelta(days=1)
-                continue
-            outcome = _past_outcome(index, attempt, number)
-            appointment = _create(
-                **self.fields(plan.patient, plan.practitioner, start, minutes, plan=plan, kind=_kind(number)),
-                **_outcome_fields(outcome, start, attempt),
-            )
-            attempt += 1
-            if appointment is None:
-                day += timedelta(days=1)
-                continue
-            if outcome != Status.CANCELLED:
-                window.reserve(appointment.starts_at, appointment.ends_at)
-            if outcome == Status.COMPLETED:
-                counted += 1
-                day += timedelta(days=plan.days_until_next(counted - 1))
-            else:
-                # A missed or cancelled session is re-booked a couple of days later.
-                day += timedelta(days=2)
-        return counted, day
-
-    def session_today(self, plan, window, counted: int, shape: CourseShape) -> bool:
+    def session_today(self, plan, counted: int, shape: CourseShape) -> bool:
         number = counted + 1
         minutes = plan.minutes_for(number)
+        window = ScheduleWindow.load(
+            practitioner=plan.practitioner, patient=plan.patient, first_day=self.today, last_day=self.today
+        )
         start = _closest(window.free_starts_on(self.today, minutes, self.main.pk), self.today, shape.preferred)
         if start is None:
             return False
-        appointment = _create(
-            **self.fields(plan.patient, plan.practitioner, start, minutes, plan=plan, kind=_kind(number)),
-            **self.today_status(start, minutes),
+        appointment = book_visit(
+            **self.booking(plan.patient, plan.practitioner, kind=_kind(number), plan=plan),
+            starts_at=start,
+            minutes=minutes,
+            now=self.now,
+            outcome=self.outcome_today(start, minutes),
         )
-        if appointment is not None:
-            window.reserve(appointment.starts_at, appointment.ends_at)
         return appointment is not None
 
     def book_future(self, plan, *, first_day: date, preferred: time, already: int) -> None:
@@ -325,7 +407,7 @@ class _Seeder:
         )
         slots = [(p.starts_at, p.minutes) for p in proposals if p.starts_at]
         try:
-            course_book(plan=plan, location=self.main, slots=slots, by=self.front_desk)
+            course_book(plan=plan, location=self.main, slots=slots, by=self.front_desk, now=self.now)
         except (BookingConflict, BookingRefused):
             # Book what fits one by one rather than leave the course empty.
             for starts_at, minutes in slots:
@@ -334,18 +416,11 @@ class _Seeder:
 
     def finished_course_and_follow_up(self, patient: Patient, *, index: int) -> None:
         shape = FINISHED_COURSE
-        plan = self.new_plan(patient, shape, index=index)
         first_day = self.first_day_of(shape, index)
-        window = ScheduleWindow.load(
-            practitioner=plan.practitioner, patient=patient, first_day=first_day, last_day=self.today
-        )
+        plan = self.new_plan(patient, shape, index=index, first_day=first_day)
         # Every session attended: a finished course is the one outcome reports count.
-        self.past_sessions(plan, window, first_day=first_day, preferred=shape.preferred, index=None)
-        plan.status = Plan.Status.COMPLETED
-        plan.save(update_fields=["status"])
-        TreatmentPlan.objects.filter(pk=plan.pk).update(
-            created_at=local_datetime(first_day, time(8)) - timedelta(days=3)
-        )
+        self.past_course(plan, first_day=first_day, preferred=shape.preferred, pattern=None)
+        plan.move_to(Plan.Status.COMPLETED, by=plan.practitioner)
         self.book_next_free(patient, plan.practitioner, after_days=5, minutes=30, kind=Appointment.Kind.FOLLOW_UP)
 
     def cancel_one_future_session(self, plans: list[TreatmentPlan]) -> None:
@@ -356,8 +431,6 @@ class _Seeder:
             if second is not None:
                 second.cancel(by=Appointment.CancelledBy.PATIENT, reason="Away for work that week", now=self.now)
                 return
-
-    # --- visits outside a course ----------------------------------------------------
 
     def first_consultations(self, newcomers: list[Patient]) -> None:
         """Two new patients seen last week, and a few booked over the coming days."""
@@ -371,9 +444,12 @@ class _Seeder:
                 visit_day = day + timedelta(days=offset)
                 start = _closest(window.free_starts_on(visit_day, 60, self.main.pk), visit_day, time(13))
                 if start and visit_day < self.today:
-                    _create(
-                        **self.fields(patient, practitioner, start, 60, kind=Appointment.Kind.INITIAL),
-                        **_outcome_fields(Status.COMPLETED, start, 0),
+                    book_visit(
+                        **self.booking(patient, practitioner, kind=Appointment.Kind.INITIAL),
+                        starts_at=start,
+                        minutes=60,
+                        now=self.now,
+                        outcome=Status.COMPLETED,
                     )
                     break
         for index, patient in enumerate(newcomers[2:5]):
@@ -392,17 +468,12 @@ class _Seeder:
 
     def book(self, patient, practitioner, starts_at: datetime, minutes: int, *, kind: str, plan=None) -> None:
         """Through the booking service; a slot that turns out to be taken is simply left out of the demo."""
-        with contextlib.suppress(BookingConflict, BookingRefused):
-            appointment_book(
-                patient=patient,
-                practitioner=practitioner,
-                location=self.main,
-                starts_at=starts_at,
-                minutes=minutes,
-                kind=kind,
-                by=self.front_desk,
-                plan=plan,
-            )
+        book_visit(
+            **self.booking(patient, practitioner, kind=kind, plan=plan),
+            starts_at=starts_at,
+            minutes=minutes,
+            now=self.now,
+        )
 
     def fill_today(self, newcomers: list[Patient], plans: list[TreatmentPlan]) -> None:
         """Top today up to a lively day sheet: new patients' first visits, then reviews."""
@@ -423,24 +494,40 @@ class _Seeder:
             practitioner=practitioner, patient=patient, first_day=self.today, last_day=self.today
         )
         shifts_today = window.shifts.get(self.today.weekday(), [])
-        location_id, override = (shifts_today[0][2], "") if shifts_today else (self.main.pk, "Extra clinic day")
-        if override:
-            starts = []
-            cursor, end = (local_datetime(self.today, at) for at in EXTRA_CLINIC)
-            while cursor + timedelta(minutes=minutes) <= end:
-                if window.clash(cursor, cursor + timedelta(minutes=minutes)) is None:
-                    starts.append(cursor)
-                cursor += SLOT_STEP
-        else:
-            starts = window.free_starts_on(self.today, minutes, location_id)
+        if shifts_today:
+            location_id = shifts_today[0][2]
+            start = _closest(window.free_starts_on(self.today, minutes, location_id), self.today, preferred)
+            if start is not None:
+                book_visit(
+                    **self.booking(patient, practitioner, kind=kind, location=Location.objects.get(pk=location_id)),
+                    starts_at=start,
+                    minutes=minutes,
+                    now=self.now,
+                    outcome=self.outcome_today(start, minutes),
+                )
+            return
+        # A practitioner with no hours today sees these visits in an extra clinic. Booking outside hours
+        # takes a clinic admin's override, and the demo has no admin to hand, so the row is written here.
+        starts = []
+        cursor, end = (local_datetime(self.today, at) for at in EXTRA_CLINIC)
+        while cursor + timedelta(minutes=minutes) <= end:
+            if window.clash(cursor, cursor + timedelta(minutes=minutes)) is None:
+                starts.append(cursor)
+            cursor += SLOT_STEP
         start = _closest(starts, self.today, preferred)
         if start is None:
             return
-        _create(
-            **self.fields(patient, practitioner, start, minutes, kind=kind, location_id=location_id),
-            override_reason=override,
-            **self.today_status(start, minutes),
-        )
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    **self.booking(patient, practitioner, kind=kind),
+                    starts_at=start,
+                    ends_at=start + timedelta(minutes=minutes),
+                    override_reason="Extra clinic day",
+                )
+        except IntegrityError:
+            return
+        _happened(appointment, self.outcome_today(start, minutes), attempt=0, now=self.now)
 
     def someone_in_the_room(self) -> None:
         """At least one patient checked in, whatever the hour the demo is seeded."""
@@ -451,31 +538,24 @@ class _Seeder:
         waiting = todays.filter(status=Status.BOOKED).order_by("starts_at").first()
         chosen = started or waiting
         if chosen is not None:
-            Appointment.objects.filter(pk=chosen.pk).update(
-                status=Status.CHECKED_IN, checked_in_at=min(self.now, chosen.starts_at)
-            )
+            chosen.check_in(now=min(self.now, chosen.starts_at))
 
-    # --- row helpers ------------------------------------------------------------------
-
-    def fields(self, patient, practitioner, start: datetime, minutes: int, *, kind: str, plan=None, location_id=None):
+    def booking(self, patient, practitioner, *, kind: str, plan=None, location=None) -> dict:
         return {
             "patient": patient,
             "practitioner": practitioner,
-            "location_id": location_id or self.main.pk,
+            "location": location or self.main,
             "plan": plan,
             "kind": kind,
-            "starts_at": start,
-            "ends_at": start + timedelta(minutes=minutes),
-            "booked_by": self.front_desk,
+            "by": self.front_desk,
         }
 
-    def today_status(self, start: datetime, minutes: int) -> dict:
-        end = start + timedelta(minutes=minutes)
-        if end <= self.now:
-            return {"status": Status.COMPLETED, "checked_in_at": start - timedelta(minutes=5)}
+    def outcome_today(self, start: datetime, minutes: int) -> str:
+        if start + timedelta(minutes=minutes) <= self.now:
+            return Status.COMPLETED
         if start <= self.now + timedelta(minutes=20):
-            return {"status": Status.CHECKED_IN, "checked_in_at": min(self.now, start)}
-        return {"status": Status.BOOKED}
+            return Status.CHECKED_IN
+        return Status.BOOKED
 
 
 def _kind(number: int) -> str:
@@ -489,25 +569,3 @@ def _past_outcome(plan_index: int | None, attempt: int, number: int) -> str:
     return {3: Status.NO_SHOW, 7: "cancelled_patient", 11: "cancelled_clinic"}.get(
         (plan_index * 5 + attempt) % 13, Status.COMPLETED
     )
-
-
-def _outcome_fields(outcome: str, start: datetime, attempt: int) -> dict:
-    if outcome == Status.COMPLETED:
-        return {"status": Status.COMPLETED, "checked_in_at": start - timedelta(minutes=5)}
-    if outcome == Status.NO_SHOW:
-        return {"status": Status.NO_SHOW}
-    if outcome == "cancelled_clinic":
-        return {
-            "status": Status.CANCELLED,
-            "cancelled_by": Appointment.CancelledBy.CLINIC,
-            "cancel_reason": "Practitioner off sick",
-            "cancelled_at": start - timedelta(hours=20),
-        }
-    late = attempt % 2 == 1
-    return {
-        "status": Status.CANCELLED,
-        "cancelled_by": Appointment.CancelledBy.PATIENT,
-        "cancel_reason": "Car trouble, called on the day" if late else "Family event",
-        "cancelled_at": start - (timedelta(hours=3) if late else timedelta(days=3)),
-        "late_cancellation": late,
-    }

@@ -7,7 +7,7 @@ alone with everything recorded for them.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -283,15 +283,15 @@ EXTRA_NAMES = [
 ]
 
 
-def seed_patients(*, practitioners: list, front_desk) -> int:
+def seed_patients(*, practitioners: list, front_desk, now: datetime | None = None) -> int:
     """Create the demo cohort; returns how many patients were added this time."""
     rng = random.Random(20261122)  # noqa: S311  (demo data, not security)
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     added = 0
     with transaction.atomic():
         for index, demo in enumerate(COHORT):
             practitioner = practitioners[index % len(practitioners)]
-            if _create_clinical_patient(demo, practitioner, front_desk, today, rng):
+            if register_patient(demo, practitioner=practitioner, front_desk=front_desk, today=today, rng=rng):
                 added += 1
         for index, (given, family) in enumerate(EXTRA_NAMES):
             born = date(1950 + (index * 7) % 50, 1 + index % 12, 1 + (index * 5) % 28)
@@ -312,10 +312,18 @@ def seed_patients(*, practitioners: list, front_desk) -> int:
     return added
 
 
-def _create_clinical_patient(demo: DemoPatient, practitioner, front_desk, today: date, rng: random.Random) -> bool:
+def register_patient(
+    demo: DemoPatient, *, practitioner, front_desk, today: date, rng: random.Random, first_visit: date | None = None
+) -> Patient | None:
+    """Register the patient as the clinic's pages do; None when they are on file already.
+
+    The registry entry (by the front desk), then the intake with its earlier treatments, the
+    diagnoses and the consent (by the practitioner), each stamped with who recorded it.
+    `first_visit` defaults to five to ten weeks before `today`.
+    """
     if Patient.objects.filter(given_name=demo.given, family_name=demo.family, date_of_birth=demo.born).exists():
-        return False
-    first_visit = today - timedelta(days=rng.randrange(35, 70))
+        return None
+    first_visit = first_visit or today - timedelta(days=rng.randrange(35, 70))
     patient = Patient.objects.create(
         given_name=demo.given,
         family_name=demo.family,
@@ -378,7 +386,7 @@ def _create_clinical_patient(demo: DemoPatient, practitioner, front_desk, today:
     _record_symptoms(patient, demo, practitioner, first_visit, today)
     if demo.archived:
         patient.archive(reason=demo.archived)
-    return True
+    return patient
 
 
 def _aggravators_for(demo: DemoPatient) -> list[str]:

@@ -1,56 +1,59 @@
 """Demo treatment sessions for `seed_demo`: signed records whose pain follows different courses.
 
-Every completed appointment of a demo plan gets a signed session, so every
-progress chart shows something real:
+Every completed appointment of a demo plan gets a signed session: quick
+responders (Maria González: first-step pain 7.8, about 2 by session 4), a
+moderate one (Harold Fischer, needled by hand only: pacemaker), slow ones (Aiko
+Tanaka, the neuropathy patients), a non-responder (James O'Connor), and two
+courses that ended about seven months ago with the follow-up recorded.
 
-* quick responders (Maria González): first-step pain 7.8, about 2 by session 4;
-* a moderate responder (Harold Fischer, needled by hand only: pacemaker);
-* slow responders (Aiko Tanaka, the neuropathy patients): meaningful relief only
-  around sessions 7–8, if it has come yet;
-* a non-responder (James O'Connor): little change, so the plan is flagged for
-  review at its midpoint;
-* two courses that ended about seven months ago, with the six-month follow-up
-  recorded: one relapsed (first-step pain back up), one held. Eleanor
-  Whitfield's finished course has its follow-up due, on the visit already booked.
-
-Each session's pain is scored before needling (the progress measure) and after
-(the session's immediate effect, always lower). The safety rules hold as the
-session form holds them: no electroacupuncture without consent to it or with an
-implanted device, no point to avoid in pregnancy, nothing needled on a foot with
-an ulcer, and a patient who has fainted is treated lying down. Patients with
-numbness have it re-scored on the foot map at each visit.
+Everything is written through the app's services, each told when it happened
+(`now=`): session_save, session_sign, session_amend, follow_up_propose and
+follow_up_record. So the demo is held to every rule the session page is, and
+the app, not the demo, judges relief, review and relapse. The demo
+practitioner's own choices go further: no point to avoid in pregnancy at all,
+nothing needled on the foot with an ulcer, numbness re-scored at each visit.
 
 Idempotent: an appointment that already has a session is left alone, the two
 past patients are found by name and date of birth, and a follow-up is made once.
 """
 
-import math
-from dataclasses import dataclass, field
+import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from clinic.access import Role
 from clinic.models import User
-from patients.models import Consent, Diagnosis, Intake, Patient, Side, SymptomRecord
-from patients.safety import SafetyFacts, blocks_electroacupuncture, blocks_heat, load_facts, points_needing_override
+from demo.diary import book_past_course, book_visit
+from demo.patients import DemoPatient, register_patient
+from patients.models import Intake, Patient, Side, SymptomRecord
+from patients.safety import SafetyFacts, flags_from, load_facts
 from treatments.diary.scheduling import ScheduleWindow
 from treatments.models import (
     AcupuncturePoint,
     AdverseEvent,
     Appointment,
-    ElectroStimulation,
-    FollowUp,
     Location,
-    NeedledPoint,
-    ReliefRule,
+    SessionAmendment,
     TreatmentPlan,
     TreatmentSession,
     local_datetime,
 )
-from treatments.progress.plan_progress import is_relapse, meets_relief, plan_progress
+from treatments.progress.follow_up import FollowUpFindings, follow_up_propose, follow_up_record
+from treatments.sessions.pregnancy import points_needing_override
+from treatments.sessions.refusals import electro_refusal, heat_refusal
+from treatments.sessions.services import (
+    AdverseEventRow,
+    ElectroRow,
+    PointRow,
+    SymptomScore,
+    session_amend,
+    session_save,
+    session_sign,
+)
 
 Plan = TreatmentPlan
 Sym = SymptomRecord.Symptom
@@ -162,51 +165,39 @@ NEUROPATHY_HOME_CARE = (
 class PastPatient:
     """A patient whose course ended about seven months ago and whose six-month follow-up is recorded."""
 
-    given: str
-    family: str
-    born: date
-    sex: str
-    occupation: str
-    phone: str
-    diagnoses: tuple[tuple[str, str], ...]
-    side: str
-    first_step: str
-    average: str
-    nsaid_use: str
-    consent_electro: bool
+    who: DemoPatient
     course: Course
     sessions: int
     frequency: str
-    twice_weekly_weeks: int | None
     weeks_ago: int
     preferred: time
     goal: str
-    # First-step pain at the follow-up, compared with the end of the plan.
+    # First-step pain at the follow-up, above the score the course ended on, and what the patient said.
     follow_up_rise: str
     follow_up_average: str
     symptoms_returned: bool
     follow_up_notes: str
-    intake: dict = field(default_factory=dict)
+    twice_weekly_weeks: int | None = None
 
 
 PAST_PATIENTS = (
     PastPatient(
-        "Margaret",
-        "Doyle",
-        date(1971, 3, 8),
-        "female",
-        "Retail store manager",
-        "(555) 041-7720",
-        (("M72.2", "right"),),
-        "right",
-        "7.4",
-        "5.9",
-        NSAID.DAILY,
-        consent_electro=True,
+        DemoPatient(
+            "Margaret",
+            "Doyle",
+            date(1971, 3, 8),
+            "female",
+            "Retail store manager",
+            [("M72.2", "right")],
+            "right",
+            "7.4",
+            "5.9",
+            [],
+            {"standing_hours_per_day": "9", "tight_calves": True, "foot_posture": "flat", "nsaid_use": "daily"},
+        ),
         course=QUICK,
         sessions=8,
         frequency=Plan.Frequency.WEEKLY,
-        twice_weekly_weeks=None,
         weeks_ago=38,
         preferred=time(10),
         goal="Through a shift on the shop floor without heel pain",
@@ -217,21 +208,22 @@ PAST_PATIENTS = (
             "Heel pain crept back over the last two months, since moving to a store with concrete floors. "
             "First steps sore most mornings again; ibuprofen on bad days. Offered a review visit."
         ),
-        intake={"standing_hours_per_day": Decimal("9"), "tight_calves": True, "foot_posture": "flat"},
     ),
     PastPatient(
-        "Thomas",
-        "Becker",
-        date(1964, 10, 21),
-        "male",
-        "Physical education teacher",
-        "(555) 047-3318",
-        (("M72.2", "left"), ("M77.32", "left")),
-        "left",
-        "6.9",
-        "5.4",
-        NSAID.OCCASIONAL,
-        consent_electro=False,
+        DemoPatient(
+            "Thomas",
+            "Becker",
+            date(1964, 10, 21),
+            "male",
+            "Physical education teacher",
+            [("M72.2", "left"), ("M77.32", "left")],
+            "left",
+            "6.9",
+            "5.4",
+            [],
+            {"standing_hours_per_day": "7", "sport": "running", "sport_detail": "Park runs on Saturdays"},
+            consent="acupuncture",
+        ),
         course=SLOW,
         sessions=10,
         frequency=Plan.Frequency.TWICE_THEN_WEEKLY,
@@ -246,7 +238,6 @@ PAST_PATIENTS = (
             "A little stiffness on the first steps after a long weekend walk, gone within minutes. Still does the "
             "calf stretches most days. No further treatment needed."
         ),
-        intake={"standing_hours_per_day": Decimal("7"), "sport": "running", "sport_detail": "Park runs on Saturdays"},
     ),
 )
 
@@ -258,23 +249,24 @@ def seed_sessions(*, practitioners: list, now: datetime | None = None) -> int:
     now = now or timezone.now()
     before = TreatmentSession.objects.count()
     with transaction.atomic():
-        writer = _SessionWriter(now=now)
         for index, past in enumerate(PAST_PATIENTS):
             _past_patient(past, practitioner=practitioners[index % len(practitioners)], now=now)
+        points = {point.code: point for point in AcupuncturePoint.objects.all()}
         plans = (
             Plan.objects.filter(status__in=[Plan.Status.ACTIVE, Plan.Status.COMPLETED])
             .select_related("patient")
             .order_by("created_at", "pk")
         )
         for index, plan in enumerate(plans):
-            writer.write_plan(plan, course=_course_for(plan.patient, index))
+            _write_course(plan, course=_course_for(plan.patient, index), points=points, now=now)
+        _correct_one_session(now=now)
         _follow_ups(now=now)
     return TreatmentSession.objects.count() - before
 
 
 def _course_for(patient: Patient, index: int) -> Course:
     for past in PAST_PATIENTS:
-        if (past.given, past.family, past.born) == (patient.given_name, patient.family_name, patient.date_of_birth):
+        if _is(past, patient):
             return past.course
     return COURSE_BY_PATIENT.get((patient.given_name, patient.family_name), IN_TURN[index % len(IN_TURN)])
 
@@ -283,227 +275,178 @@ def _vas(value: float) -> Decimal:
     return Decimal(str(min(10.0, max(0.0, value)))).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-# --- sessions ----------------------------------------------------------------------------
-
-
 @dataclass
 class _Visit:
-    """What one session needs to know about where the course stands."""
+    """Where the course stands at one session."""
 
     number: int
     appointment: Appointment
     first_step: Decimal
     average: Decimal
     previous_first_step: Decimal | None
-    relieved: bool
     nsaid: str
     last_of_plan: bool
 
 
-class _SessionWriter:
-    def __init__(self, *, now: datetime):
-        self.now = now
-        self.points = {point.code: point for point in AcupuncturePoint.objects.all()}
-        self.rule = ReliefRule.in_force()
-
-    def write_plan(self, plan: TreatmentPlan, *, course: Course) -> None:
-        appointments = list(
-            plan.appointments.filter(status=Appointment.Status.COMPLETED, ends_at__lte=self.now).order_by("starts_at")
-        )
-        done = set(
-            TreatmentSession.objects.filter(appointment__in=appointments).values_list("appointment_id", flat=True)
-        )
-        if not appointments or len(done) == len(appointments):
-            return
-        patient = plan.patient
-        intake = Intake.objects.filter(patient=patient).first()
-        if intake is None:
-            return
-        self.keep_consent_before(patient, intake, timezone.localdate(appointments[0].starts_at))
-        facts = load_facts(patient)
-        codes = {d.code for d in facts.diagnoses}
-        numbness = bool(codes & NUMBNESS_CODES)
-        symptoms = self.numbness_records(patient) if numbness else {}
-        complaint = _complaint(symptoms)
-        previous = None
-        for number, appointment in enumerate(appointments, start=1):
-            first_step = intake.baseline_first_step_pain
-            average = intake.baseline_average_pain
-            if number > 1:
-                # A little day-to-day wobble, the same on every run.
-                wobble = ((number * 7 + len(patient.given_name)) % 3 - 1) * 0.1
-                first_step = _vas(float(first_step) * course.share(course.first_step, number) + wobble)
-                average = _vas(float(average) * course.share(course.average, number) - wobble)
-            visit = _Visit(
-                number=number,
-                appointment=appointment,
-                first_step=max(first_step, Decimal("0.5")),
-                average=max(average, Decimal("0.5")),
-                previous_first_step=previous,
-                relieved=meets_relief(
-                    self.rule,
-                    baseline_first_step=intake.baseline_first_step_pain,
-                    baseline_average=intake.baseline_average_pain,
-                    first_step=first_step,
-                    average=average,
-                ),
-                nsaid=_nsaid_on(intake, course, number),
-                last_of_plan=plan.status == Plan.Status.COMPLETED and number == len(appointments),
-            )
-            previous = visit.first_step
-            if appointment.pk in done:
-                continue
-            self.write_session(
-                plan, visit, course=course, intake=intake, facts=facts, numbness=numbness, complaint=complaint
-            )
-            for records in symptoms.values():
-                self.rescore(appointment, records, number=number, total=len(appointments), course=course)
-
-    def write_session(
-        self, plan, visit: _Visit, *, course: Course, intake: Intake, facts: SafetyFacts, numbness: bool, complaint: str
-    ) -> None:
-        appointment, number = visit.appointment, visit.number
-        patient = plan.patient
-        sets, pairs = (NEUROPATHY_SETS, NEUROPATHY_PAIRS) if numbness else (HEEL_SETS, HEEL_PAIRS)
-        rotation = (number - 1) % len(sets)
-        needled = self.choose_points(sets[rotation], intake=intake, facts=facts)
-        needles = sum(_needles(code, side) for code, side in needled)
-        retention = 25 + (number * 5 + len(patient.family_name)) % 16
-        pair = pairs[rotation]
-        codes = {code for code, _ in needled}
-        electro = (
-            pair
-            if pair
-            and number % 3 == 2
-            and not blocks_electroacupuncture(facts)
-            and not intake.pregnant
-            and {pair[0], pair[1]} <= codes
-            else None
-        )
-        heat = ""
-        if not numbness and number % 3 == 0 and not blocks_heat(facts) and not intake.pregnant:
-            heat = TreatmentSession.Heat.MOXIBUSTION if course is QUICK else TreatmentSession.Heat.HEAT_LAMP
-        other = ""
-        if not numbness and number % 2 == 0 and not _bleeds_easily(intake):
-            other = "Cupping over the calf, 5 minutes"
-        signed_at = min(appointment.ends_at + timedelta(minutes=10), self.now)
-        session = TreatmentSession.objects.create(
+def _write_course(plan: TreatmentPlan, *, course: Course, points: dict, now: datetime) -> None:
+    appointments = list(
+        plan.appointments.filter(status=Appointment.Status.COMPLETED, ends_at__lte=now).order_by("starts_at")
+    )
+    done = set(TreatmentSession.objects.filter(appointment__in=appointments).values_list("appointment_id", flat=True))
+    intake = Intake.objects.filter(patient=plan.patient).first()
+    if intake is None or len(done) == len(appointments):
+        return
+    facts = load_facts(plan.patient)
+    numbness = bool(facts.active_codes & NUMBNESS_CODES)
+    symptoms = _numbness_records(plan.patient) if numbness else {}
+    previous = None
+    for number, appointment in enumerate(appointments, start=1):
+        first_step, average = intake.baseline_first_step_pain, intake.baseline_average_pain
+        if number > 1:
+            # A little day-to-day wobble, the same on every run.
+            wobble = ((number * 7 + len(plan.patient.given_name)) % 3 - 1) * 0.1
+            first_step = _vas(float(first_step) * course.share(course.first_step, number) + wobble)
+            average = _vas(float(average) * course.share(course.average, number) - wobble)
+        visit = _Visit(
+            number=number,
             appointment=appointment,
-            patient=patient,
-            plan=plan,
-            practitioner=appointment.practitioner,
-            first_step_pain_before=visit.first_step,
-            average_pain_before=visit.average,
-            first_step_pain_after=_after(visit.first_step, course),
-            average_pain_after=_after(visit.average, course),
-            needle_count=min(16, max(8, needles)),
-            retention_minutes=retention,
-            heat=heat,
-            other_techniques=other,
-            home_care=self.home_care(intake, numbness),
-            nsaid_use=visit.nsaid,
-            signed_at=signed_at,
-            signed_by=appointment.practitioner,
-            **_soap(
-                visit, plan=plan, course=course, intake=intake, facts=facts, numbness=numbness, complaint=complaint
-            ),
+            first_step=max(first_step, Decimal("0.5")),
+            average=max(average, Decimal("0.5")),
+            previous_first_step=previous,
+            nsaid=_nsaid_on(intake, course, number),
+            last_of_plan=plan.status == Plan.Status.COMPLETED and number == len(appointments),
         )
-        # The record was written at the visit, not today.
-        TreatmentSession.objects.filter(pk=session.pk).update(created_at=appointment.starts_at, updated_at=signed_at)
-        NeedledPoint.objects.bulk_create(
-            _needled_point(session, self.points[code], side) for code, side in needled if code in self.points
-        )
-        if electro:
-            point_a, point_b, hz, second_hz = electro
-            ElectroStimulation.objects.create(
-                session=session,
-                point_a=self.points[point_a],
-                point_b=self.points[point_b],
-                frequency_hz=Decimal(hz),
-                second_frequency_hz=Decimal(second_hz) if second_hz else None,
+        previous = visit.first_step
+        if appointment.pk not in done:
+            rescores = [
+                SymptomScore(
+                    symptom=symptom,
+                    severity=_severity_on(records, appointment, number=number, total=len(appointments), course=course),
+                    note=f"Re-scored at session {number} of the course.",
+                )
+                for symptom, records in symptoms.items()
+            ]
+            _write_session(
+                plan,
+                visit,
+                course=course,
+                intake=intake,
+                facts=facts,
+                numbness=numbness,
+                points=points,
+                rescores=rescores,
+                now=now,
+            )
+
+
+def _write_session(
+    plan,
+    visit: _Visit,
+    *,
+    course: Course,
+    intake: Intake,
+    facts: SafetyFacts,
+    numbness: bool,
+    points: dict,
+    rescores: list[SymptomScore],
+    now: datetime,
+) -> None:
+    """The session as the practitioner records it on the page, then signs it after the visit."""
+    appointment, number, practitioner = visit.appointment, visit.number, visit.appointment.practitioner
+    sets, pairs = (NEUROPATHY_SETS, NEUROPATHY_PAIRS) if numbness else (HEEL_SETS, HEEL_PAIRS)
+    rotation = (number - 1) % len(sets)
+    needled = _choose_points(sets[rotation], intake=intake, facts=facts, points=points)
+    retention = 25 + (number * 5 + len(plan.patient.family_name)) % 16
+    pair, codes = pairs[rotation], {row.point.code for row in needled}
+    electro = []
+    if pair and number % 3 == 2 and electro_refusal(facts) is None and not intake.pregnant and set(pair[:2]) <= codes:
+        electro.append(
+            ElectroRow(
+                point_a=points[pair[0]],
+                point_b=points[pair[1]],
+                frequency_hz=Decimal(pair[2]),
+                second_frequency_hz=Decimal(pair[3]) if pair[3] else None,
                 minutes=min(20, retention),
             )
-        event = _adverse_event(number, course=course, intake=intake)
-        if event:
-            AdverseEvent.objects.create(session=session, **event)
+        )
+    heat = ""
+    if not numbness and number % 3 == 0 and heat_refusal(facts) is None and not intake.pregnant:
+        heat = TreatmentSession.Heat.MOXIBUSTION if course is QUICK else TreatmentSession.Heat.HEAT_LAMP
+    home_care = NEUROPATHY_HOME_CARE if numbness else HEEL_HOME_CARE
+    if intake.foot_ulcer_or_infection:
+        home_care += " Keep the ulcer dressing clean and dry; podiatry visit as booked."
+    event = _adverse_event(number, course=course, intake=intake)
+    session = session_save(
+        appointment=appointment,
+        record={
+            "first_step_pain_before": visit.first_step,
+            "average_pain_before": visit.average,
+            "first_step_pain_after": _after(visit.first_step, course),
+            "average_pain_after": _after(visit.average, course),
+            "needle_count": min(16, max(8, sum(_needles(row.point.code, row.side) for row in needled))),
+            "retention_minutes": retention,
+            "heat": heat,
+            "other_techniques": "Cupping over the calf, 5 minutes"
+            if not numbness and number % 2 == 0 and not _bleeds_easily(intake)
+            else "",
+            "home_care": home_care,
+            "nsaid_use": visit.nsaid,
+            **_soap(visit, plan=plan, course=course, intake=intake, facts=facts, numbness=numbness, rescores=rescores),
+        },
+        points=needled,
+        electro=electro,
+        events=[event] if event else [],
+        symptom_scores=rescores,
+        by=practitioner,
+    )
+    session_sign(session=session, by=practitioner, now=min(appointment.ends_at + timedelta(minutes=10), now))
 
-    def choose_points(self, codes: tuple[str, ...], *, intake: Intake, facts: SafetyFacts) -> list[tuple[str, str]]:
-        avoid = set(points_needing_override(facts, codes))
-        ulcer_foot = _ulcer_foot(intake)
-        chosen = []
-        for code in codes:
-            if code in avoid:
+
+def _choose_points(codes: tuple[str, ...], *, intake: Intake, facts: SafetyFacts, points: dict) -> list[PointRow]:
+    """The set as needled: without the points to avoid in pregnancy, and away from a foot with an ulcer."""
+    avoid = set(points_needing_override(facts, [points[code] for code in codes]))
+    ulcer_foot = _ulcer_foot(intake)
+    chosen = []
+    for code in codes:
+        if code in avoid:
+            continue
+        side = Side.BOTH if code in BOTH_LEGS else intake.affected_side
+        if ulcer_foot and code in ON_THE_FOOT:
+            if side == ulcer_foot:
                 continue
-            side = Side.BOTH if code in BOTH_LEGS else intake.affected_side
-            if ulcer_foot and code in ON_THE_FOOT:
-                if side == ulcer_foot:
-                    continue
-                if side == Side.BOTH:
-                    side = Side.LEFT if ulcer_foot == Side.RIGHT else Side.RIGHT
-            chosen.append((code, side))
-        return chosen
-
-    def home_care(self, intake: Intake, numbness: bool) -> str:
-        text = NEUROPATHY_HOME_CARE if numbness else HEEL_HOME_CARE
-        if intake.foot_ulcer_or_infection:
-            text += " Keep the ulcer dressing clean and dry; podiatry visit as booked."
-        return text
-
-    def keep_consent_before(self, patient: Patient, intake: Intake, first_day: date) -> None:
-        """A course seeded further back than the cohort's consent date gets its consent (and onset) moved back."""
-        Consent.objects.filter(patient=patient, given_on__gt=first_day, withdrawn_on__isnull=True).update(
-            given_on=first_day - timedelta(days=7)
-        )
-        if intake.onset_date > first_day:
-            onset = first_day - timedelta(days=120)
-            Intake.objects.filter(pk=intake.pk).update(onset_date=onset)
-            Diagnosis.objects.filter(patient=patient, onset_date__gt=first_day).update(onset_date=onset)
-            intake.onset_date = onset
-
-    # --- numbness and tingling on the foot map ------------------------------------------
-
-    def numbness_records(self, patient: Patient) -> dict[str, list[SymptomRecord]]:
-        records: dict[str, list[SymptomRecord]] = {}
-        for record in patient.symptom_records.filter(symptom__in=NUMBNESS_SYMPTOMS).order_by("recorded_on", "id"):
-            records.setdefault(record.symptom, []).append(record)
-        return records
-
-    def rescore(self, appointment, records: list[SymptomRecord], *, number: int, total: int, course: Course) -> None:
-        """The symptom re-scored at the session, in step with the records already on file.
-
-        Between two records it follows the line joining them; after the last it
-        fades slowly from there at the course's pace; a course from before the
-        first record starts two points worse and eases towards it.
-        """
-        day = timezone.localdate(appointment.starts_at)
-        first, last = records[0], records[-1]
-        earlier = [record for record in records if record.recorded_on <= day]
-        if not earlier:
-            severity = first.severity + round(2 * (total - number) / max(1, total - 1))
-        elif earlier[-1] is last:
-            weeks = (day - last.recorded_on).days / 7
-            severity = round(last.severity * (1 - course.numbness_fade * weeks))
-        else:
-            before, after = earlier[-1], records[len(earlier)]
-            share = (day - before.recorded_on).days / max(1, (after.recorded_on - before.recorded_on).days)
-            severity = round(before.severity + (after.severity - before.severity) * share)
-        severity = min(10, max(0, severity))
-        spots = (earlier[-1] if earlier else first).spots
-        SymptomRecord.objects.create(
-            patient_id=first.patient_id,
-            recorded_on=day,
-            symptom=first.symptom,
-            spots=spots if severity > 2 else spots[:1],
-            severity=severity,
-            timing=first.timing,
-            note=f"Re-scored at session {number} of the course.",
-            recorded_by=appointment.practitioner,
-        )
+            if side == Side.BOTH:
+                side = Side.LEFT if ulcer_foot == Side.RIGHT else Side.RIGHT
+        location = "Most tender spot on the inner heel" if points[code].is_ashi else ""
+        chosen.append(PointRow(point=points[code], side=side, ashi_location=location))
+    return chosen
 
 
-def _needled_point(session, point, side) -> NeedledPoint:
-    location = "Most tender spot on the inner heel" if point.is_ashi else ""
-    return NeedledPoint(session=session, point=point, side=side, ashi_location=location)
+def _numbness_records(patient: Patient) -> dict[str, list[SymptomRecord]]:
+    records: dict[str, list[SymptomRecord]] = {}
+    for record in patient.symptom_records.filter(symptom__in=NUMBNESS_SYMPTOMS).order_by("recorded_on", "id"):
+        records.setdefault(record.symptom, []).append(record)
+    return records
+
+
+def _severity_on(records: list[SymptomRecord], appointment, *, number: int, total: int, course: Course) -> int:
+    """The symptom's severity at a session, in step with the records already on file.
+
+    Between two records it follows the line joining them; after the last it
+    fades slowly from there at the course's pace; a course from before the
+    first record starts two points worse and eases towards it.
+    """
+    day = timezone.localdate(appointment.starts_at)
+    first, last = records[0], records[-1]
+    earlier = [record for record in records if record.recorded_on <= day]
+    if not earlier:
+        severity = first.severity + round(2 * (total - number) / max(1, total - 1))
+    elif earlier[-1] is last:
+        severity = round(last.severity * (1 - course.numbness_fade * (day - last.recorded_on).days / 7))
+    else:
+        before, after = earlier[-1], records[len(earlier)]
+        share = (day - before.recorded_on).days / max(1, (after.recorded_on - before.recorded_on).days)
+        severity = round(before.severity + (after.severity - before.severity) * share)
+    return min(10, max(0, severity))
 
 
 def _needles(code: str, side: str) -> int:
@@ -549,47 +492,35 @@ def _ulcer_foot(intake: Intake) -> str | None:
     return intake.affected_side
 
 
-def _adverse_event(number: int, *, course: Course, intake: Intake) -> dict | None:
+def _adverse_event(number: int, *, course: Course, intake: Intake) -> AdverseEventRow | None:
     """A few minor events, as about one treatment in twelve sees one."""
-    if number == 2 and (_bleeds_easily(intake)):
-        return {
-            "kind": AdverseEvent.Kind.BLEEDING,
-            "severity": AdverseEvent.Severity.MILD,
-            "action_taken": "Pressed for 2 minutes; small bruise at SP6. Told it should fade within a week.",
-        }
+    mild = AdverseEvent.Severity.MILD
+    if number == 2 and _bleeds_easily(intake):
+        return AdverseEventRow(
+            AdverseEvent.Kind.BLEEDING, mild, "Pressed for 2 minutes; small bruise at SP6. Told it should fade soon."
+        )
     if number == 2 and (intake.needle_phobia or intake.fainting_history):
-        return {
-            "kind": AdverseEvent.Kind.NEEDLE_PAIN,
-            "severity": AdverseEvent.Severity.MILD,
-            "action_taken": "Sharp pain on insertion at LR3; needle withdrawn and placed again. Settled at once.",
-        }
+        return AdverseEventRow(
+            AdverseEvent.Kind.NEEDLE_PAIN, mild, "Sharp pain on insertion at LR3; needle placed again. Settled at once."
+        )
     if number == 3 and course is QUICK:
-        return {
-            "kind": AdverseEvent.Kind.NEEDLE_PAIN,
-            "severity": AdverseEvent.Severity.MILD,
-            "action_taken": "Ache at the heel ashi point; needle eased back a little. Gone before removal.",
-        }
+        return AdverseEventRow(
+            AdverseEvent.Kind.NEEDLE_PAIN, mild, "Ache at the heel ashi point; needle eased back. Gone before removal."
+        )
     if number == 5 and course is NO_CHANGE:
-        return {
-            "kind": AdverseEvent.Kind.FLARE,
-            "severity": AdverseEvent.Severity.MILD,
-            "action_taken": "Heel sorer for a day after the last visit. Lighter stimulation at the ashi points today.",
-        }
+        return AdverseEventRow(
+            AdverseEvent.Kind.FLARE, mild, "Heel sorer for a day after the last visit. Lighter stimulation today."
+        )
     return None
 
 
-# --- notes -------------------------------------------------------------------------------
-
-
-def _soap(
-    visit: _Visit, *, plan, course: Course, intake: Intake, facts: SafetyFacts, numbness: bool, complaint: str
-) -> dict:
+def _soap(visit: _Visit, *, plan, course: Course, intake: Intake, facts: SafetyFacts, numbness: bool, rescores) -> dict:
     side = {Side.LEFT: "left", Side.RIGHT: "right"}.get(intake.affected_side, "both")
     heel = f"the {side} heel" if side != "both" else "both heels"
     if visit.number == 1:
         months = max(1, round((timezone.localdate(visit.appointment.starts_at) - intake.onset_date).days / 30))
         history = (
-            f"{complaint} in the feet for about {months} months, worst at night."
+            f"{_complaint(rescores)} in the feet for about {months} months, worst at night."
             if numbness
             else f"Pain in {heel} for about {months} months, worst on the first steps out of bed and after sitting."
         )
@@ -599,52 +530,36 @@ def _soap(
             f"First steps {visit.first_step}/10 this morning (last visit {visit.previous_first_step}), "
             f"{visit.average}/10 on average over the week. {_trend(visit)}"
         )
-    subjective += " " + ("No anti-inflammatories in pregnancy." if intake.pregnant else _nsaid_sentence(visit.nsaid))
-
+    subjective += " " + ("No anti-inflammatories in pregnancy." if intake.pregnant else NSAID_SENTENCES[visit.nsaid])
     if numbness:
         skin = "no new cuts or blisters" if intake.foot_ulcer_or_infection else "skin intact, no cuts or blisters"
-        objective = (
-            f"Feet inspected: {skin}. Light touch reduced over the toes and the balls of the feet; pulses present."
-        )
+        objective = f"Feet inspected: {skin}. Light touch reduced over the toes and the balls of the feet."
     else:
-        less = (
-            " (less than last time)"
-            if visit.previous_first_step and visit.first_step < visit.previous_first_step
-            else ""
-        )
+        less = " (less than last time)" if visit.number > 1 and visit.first_step < visit.previous_first_step else ""
         objective = f"Tender at the inner side of {heel}{less}. Calves tight; ankle dorsiflexion limited."
-    objective += "".join(f" {note}" for note in _safety_notes(intake, facts))
-
-    if visit.relieved:
-        drop = intake.baseline_first_step_pain - visit.first_step
-        assessment = f"Meaningful relief: first-step pain {drop} points below the start of the course."
-    elif visit.number == 1:
-        assessment = (
-            "Peripheral neuropathy symptoms; course as planned."
-            if numbness
-            else "Plantar heel pain; course as planned."
-        )
-    elif course is NO_CHANGE:
+    # The precautions as the safety banner names them, so the notes and the banner say the same.
+    precautions = "; ".join(flag.title for flag in flags_from(facts))
+    objective += f" Precautions heeded: {precautions}." if precautions else ""
+    # What changed, in points; whether that is relief is the progress page's to judge.
+    drop = intake.baseline_first_step_pain - visit.first_step
+    if visit.number == 1:
+        assessment = "Peripheral neuropathy symptoms" if numbness else "Plantar heel pain"
+        assessment += "; course as planned."
+    elif course is NO_CHANGE or drop < Decimal("0.5"):
         assessment = "Little change since the start of the course."
     else:
-        assessment = "Improving slowly; not yet the change counted as meaningful."
-
-    midpoint = math.ceil(plan.sessions_planned / 2)
+        assessment = f"First-step pain {drop} points below the start of the course."
     if visit.last_of_plan:
         plan_notes = "Course complete. Keep up the home care; follow-up visit in six months."
-    elif course is NO_CHANGE and visit.number >= midpoint:
-        plan_notes = (
-            "Midpoint without meaningful change: talk through the options at the next visit (adding physical "
-            "therapy, footwear and orthotics, or referral for imaging)."
-        )
+    elif course is NO_CHANGE and visit.number * 2 >= plan.sessions_planned:
+        plan_notes = "Little change so far: talk through adding physical therapy, orthotics or imaging next time."
     else:
         plan_notes = "Continue the plan; same points, adjusted to the response."
     return {"subjective": subjective, "objective": objective, "assessment": assessment, "plan_notes": plan_notes}
 
 
-def _complaint(symptoms: dict[str, list[SymptomRecord]]) -> str:
-    names = [str(Sym(symptom).label).split(" (")[0].lower() for symptom in NUMBNESS_SYMPTOMS if symptom in symptoms]
-    names = names or ["numbness", "tingling"]
+def _complaint(rescores: list[SymptomScore]) -> str:
+    names = [str(Sym(score.symptom).label).split(" (")[0].lower() for score in rescores] or ["numbness", "tingling"]
     text = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return text[0].upper() + text[1:]
 
@@ -660,87 +575,61 @@ def _trend(visit: _Visit) -> str:
     return "A bit worse after some long days standing."
 
 
-def _nsaid_sentence(use: str) -> str:
-    return {
-        NSAID.DAILY: "Taking anti-inflammatories most days.",
-        NSAID.OCCASIONAL: "Anti-inflammatories on bad days only.",
-        NSAID.NONE: "No anti-inflammatories this week.",
-    }[use]
+NSAID_SENTENCES = {
+    NSAID.DAILY: "Taking anti-inflammatories most days.",
+    NSAID.OCCASIONAL: "Anti-inflammatories on bad days only.",
+    NSAID.NONE: "No anti-inflammatories this week.",
+}
 
 
-def _safety_notes(intake: Intake, facts: SafetyFacts) -> list[str]:
-    notes = []
-    if intake.implanted_device:
-        notes.append(f"{intake.implanted_device_detail or 'Implanted device'}: needled by hand only, no current.")
-    if intake.pregnant:
-        notes.append("Pregnant: LI4, SP6, BL60 and BL67 left out.")
-    if intake.anticoagulant:
-        notes.append("On an anticoagulant: each site pressed for a minute after the needle came out.")
-    if intake.foot_ulcer_or_infection:
-        notes.append(f"Ulcer ({intake.ulcer_site or 'foot'}) inspected: clean and dressed; that foot not needled.")
-    if intake.fainting_history or intake.needle_phobia:
-        notes.append("Treated lying down; relaxed throughout, no dizziness.")
-    if intake.metal_allergy:
-        notes.append("Titanium needles (metal allergy).")
-    if blocks_electroacupuncture(facts) and not intake.implanted_device:
-        notes.append("Consent does not cover electroacupuncture.")
-    return notes
+def _correct_one_session(*, now: datetime) -> None:
+    """Maria's second session corrected the day after, so the amendment trail has something to show."""
+    if SessionAmendment.objects.exists():
+        return
+    second = list(
+        TreatmentSession.objects.signed()
+        .filter(patient__given_name="Maria", patient__family_name="González")
+        .order_by("started_at")[1:2]
+    )
+    if not second:
+        return
+    session = second[0]
+    after = session.average_pain_after
+    session_amend(
+        session=session,
+        changes={"average_pain_after": after - Decimal("0.5") if after >= Decimal("0.5") else after + TENTH},
+        reason="After-score misheard at the end of the visit; checked with the patient by phone the next day.",
+        by=session.practitioner,
+        now=min(session.signed_at + timedelta(days=1), now),
+    )
 
 
-# --- the two finished courses and the follow-ups -----------------------------------------------
+def _is(past: PastPatient, patient: Patient) -> bool:
+    return (past.who.given, past.who.family, past.who.born) == (
+        patient.given_name,
+        patient.family_name,
+        patient.date_of_birth,
+    )
 
 
 def _past_patient(past: PastPatient, *, practitioner, now: datetime) -> None:
-    """Register the patient with intake, diagnoses and consent, and the course as it happened."""
-    if Patient.objects.filter(given_name=past.given, family_name=past.family, date_of_birth=past.born).exists():
-        return
+    """Register the patient as the clinic did, and book, attend and complete the course as it happened."""
     location = Location.objects.filter(is_active=True).order_by("pk").first()
     if location is None:
         return
     today = timezone.localdate(now)
-    monday = today - timedelta(days=today.weekday())
-    first_day = monday - timedelta(weeks=past.weeks_ago)
-    booked_by = User.objects.filter(groups__name=Role.FRONT_DESK.value).order_by("pk").first() or practitioner
-    patient = Patient.objects.create(
-        given_name=past.given,
-        family_name=past.family,
-        date_of_birth=past.born,
-        sex=past.sex,
-        phone=past.phone,
-        email=f"{past.given[0].lower()}.{past.family.lower()}@example.org",
-        city="Springfield",
-        region="IL",
-        occupation=past.occupation,
-        referring_physician="Dr. A. Patel, Springfield Family Practice",
-        created_by=booked_by,
+    first_day = today - timedelta(days=today.weekday(), weeks=past.weeks_ago)
+    front_desk = User.objects.filter(groups__name=Role.FRONT_DESK.value).order_by("pk").first() or practitioner
+    patient = register_patient(
+        past.who,
+        practitioner=practitioner,
+        front_desk=front_desk,
+        today=today,
+        rng=random.Random(past.weeks_ago),  # noqa: S311  (demo data, not security)
+        first_visit=first_day,
     )
-    onset = first_day - timedelta(days=150)
-    intake = Intake.objects.create(
-        patient=patient,
-        affected_side=past.side,
-        onset_date=onset,
-        aggravators=[Intake.Aggravator.FIRST_STEPS, Intake.Aggravator.AFTER_SITTING],
-        complaint_notes="Sharp heel pain on getting out of bed, easing after a few minutes, back after sitting.",
-        gait_notes="Shortened stance on the painful side.",
-        palpation_notes="Tender at the inner heel and along the Bladder meridian of the calf.",
-        baseline_first_step_pain=Decimal(past.first_step),
-        baseline_average_pain=Decimal(past.average),
-        nsaid_use=past.nsaid_use,
-        recorded_by=practitioner,
-        **past.intake,
-    )
-    diagnoses = [
-        Diagnosis.objects.create(patient=patient, code=code, side=side, onset_date=onset, recorded_by=practitioner)
-        for code, side in past.diagnoses
-    ]
-    Consent.objects.create(
-        patient=patient,
-        given_on=first_day,
-        covers_acupuncture=True,
-        covers_electroacupuncture=past.consent_electro,
-        covers_heat=True,
-        recorded_by=practitioner,
-    )
+    if patient is None:
+        return
     plan = Plan.objects.create(
         patient=patient,
         practitioner=practitioner,
@@ -748,147 +637,87 @@ def _past_patient(past: PastPatient, *, practitioner, now: datetime) -> None:
         frequency=past.frequency,
         twice_weekly_weeks=past.twice_weekly_weeks,
         goal=past.goal,
-        status=Plan.Status.ACTIVE,
         created_by=practitioner,
     )
-    plan.diagnoses.set(diagnoses)
-    last_day = _book_past_course(plan, location=location, first_day=first_day, preferred=past.preferred, by=booked_by)
-    plan.status = Plan.Status.COMPLETED
-    plan.save(update_fields=["status"])
-    registered = local_datetime(first_day, time(8))
-    Patient.objects.filter(pk=patient.pk).update(created_at=registered - timedelta(days=3))
-    Intake.objects.filter(pk=intake.pk).update(recorded_at=registered)
-    Plan.objects.filter(pk=plan.pk).update(created_at=registered)
-    if last_day is not None:
-        SymptomRecord.objects.create(
-            patient=patient,
-            recorded_on=first_day,
-            symptom=Sym.HEEL_PAIN,
-            spots=[f"{side}:heel_medial" for side in _feet(past.side)],
-            severity=round(float(past.first_step)),
-            timing="first_steps",
-            note="Recorded at the first visit.",
-            recorded_by=practitioner,
-        )
-
-
-def _feet(side: str) -> list[str]:
-    return [Side.LEFT, Side.RIGHT] if side == Side.BOTH else [side]
-
-
-def _book_past_course(plan, *, location: Location, first_day: date, preferred: time, by) -> date | None:
-    """Completed appointments on the plan's rhythm, in free time within the practitioner's hours."""
-    window = ScheduleWindow.load(
-        practitioner=plan.practitioner,
-        patient=plan.patient,
+    plan.diagnoses.set(patient.diagnoses.all())
+    plan.move_to(Plan.Status.ACTIVE, by=practitioner)
+    book_past_course(
+        plan,
+        location=location,
         first_day=first_day,
-        last_day=first_day + timedelta(weeks=12),
+        until=min(today, first_day + timedelta(weeks=12)),
+        preferred=past.preferred,
+        by=front_desk,
+        now=now,
     )
-    day, booked, last_day = first_day, 0, None
-    while booked < plan.sessions_planned and day <= window.last_day:
-        minutes = plan.minutes_for(booked + 1)
-        start = _closest(window.free_starts_on(day, minutes, location.pk), day, preferred)
-        appointment = (
-            _create_appointment(
-                patient=plan.patient,
-                practitioner=plan.practitioner,
-                location=location,
-                plan=plan,
-                kind=Appointment.Kind.INITIAL if booked == 0 else Appointment.Kind.TREATMENT,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=minutes),
-                status=Appointment.Status.COMPLETED,
-                checked_in_at=start - timedelta(minutes=5),
-                booked_by=by,
-            )
-            if start
-            else None
-        )
-        if appointment is None:
-            day += timedelta(days=1)
-            continue
-        window.reserve(appointment.starts_at, appointment.ends_at)
-        booked += 1
-        last_day = day
-        day += timedelta(days=plan.days_until_next(booked - 1))
-    return last_day
-
-
-def _closest(starts: list[datetime], day: date, preferred: time) -> datetime | None:
-    target = local_datetime(day, preferred)
-    return min(starts, key=lambda start: (abs(start - target), start)) if starts else None
-
-
-def _create_appointment(**fields) -> Appointment | None:
-    """In a savepoint: an overlap the database's exclusion constraints refuse is skipped, never forced."""
-    try:
-        with transaction.atomic():
-            return Appointment.objects.create(**fields)
-    except IntegrityError:
-        return None
+    plan.move_to(Plan.Status.COMPLETED, by=practitioner)
+    SymptomRecord.objects.create(
+        patient=patient,
+        recorded_on=first_day,
+        symptom=Sym.HEEL_PAIN,
+        spots=[f"{past.who.side}:heel_medial"],
+        severity=round(float(past.who.first_step)),
+        timing="first_steps",
+        note="Recorded at the first visit.",
+        recorded_by=practitioner,
+    )
+    Plan.objects.filter(pk=plan.pk).update(created_at=local_datetime(first_day, time(8)) - timedelta(days=3))
 
 
 def _follow_ups(*, now: datetime) -> None:
-    """Every finished demo course gets its six-month follow-up: recorded for the past patients, due for others."""
-    rule = ReliefRule.in_force()
-    by_name = {(p.given, p.family, p.born): p for p in PAST_PATIENTS}
+    """Every finished course with sessions gets its follow-up proposed; the past patients' is held and recorded."""
     finished = Plan.objects.filter(status=Plan.Status.COMPLETED, follow_up__isnull=True).select_related("patient")
     for plan in finished:
-        progress = plan_progress(plan, rule=rule)
-        if not progress.latest:
+        if not plan.sessions.signed().exists():
             continue
-        due_on = progress.latest.day + timedelta(weeks=26)
-        past = by_name.get((plan.patient.given_name, plan.patient.family_name, plan.patient.date_of_birth))
-        if past is None:
-            booked = (
-                Appointment.objects.filter(
-                    patient=plan.patient, kind=Appointment.Kind.FOLLOW_UP, status=Appointment.Status.BOOKED
-                )
-                .order_by("starts_at")
-                .first()
-            )
-            FollowUp.objects.create(plan=plan, due_on=due_on, appointment=booked)
-            continue
-        _record_follow_up(plan, past, due_on=due_on, end_first_step=progress.end_first_step, rule=rule, now=now)
+        follow_up = follow_up_propose(plan=plan, by=plan.practitioner, now=now)
+        past = next((past for past in PAST_PATIENTS if _is(past, plan.patient)), None)
+        if past is not None:
+            _record_follow_up(follow_up, past, now=now)
 
 
-def _record_follow_up(plan, past: PastPatient, *, due_on: date, end_first_step, rule, now: datetime) -> None:
+def _record_follow_up(follow_up, past: PastPatient, *, now: datetime) -> None:
+    """The follow-up visit, booked once it was due and attended; what it found goes to follow_up_record."""
+    plan = follow_up.plan
     location = Location.objects.filter(is_active=True).order_by("pk").first()
     window = ScheduleWindow.load(
-        practitioner=plan.practitioner, patient=plan.patient, first_day=due_on, last_day=due_on + timedelta(days=14)
+        practitioner=plan.practitioner,
+        patient=plan.patient,
+        first_day=follow_up.due_on,
+        last_day=follow_up.due_on + timedelta(days=14),
     )
+    after = local_datetime(follow_up.due_on, time(0))
     visit = None
-    after = local_datetime(due_on, time(0))
-    starts = window.next_free(after=after, minutes=30, location_id=location.pk, count=5) if location else []
-    for start in starts:
+    for start in window.next_free(after=after, minutes=30, location_id=location.pk, count=5) if location else []:
         if start + timedelta(minutes=30) > now:
-            break
-        visit = _create_appointment(
+            return  # not held yet: the follow-up stays due
+        visit = book_visit(
             patient=plan.patient,
             practitioner=plan.practitioner,
             location=location,
             kind=Appointment.Kind.FOLLOW_UP,
             starts_at=start,
-            ends_at=start + timedelta(minutes=30),
-            status=Appointment.Status.COMPLETED,
-            checked_in_at=start - timedelta(minutes=5),
-            booked_by=plan.practitioner,
+            minutes=30,
+            by=plan.practitioner,
+            now=now,
+            outcome=Appointment.Status.COMPLETED,
         )
         if visit:
             break
-    first_step = _vas(float(end_first_step) + float(past.follow_up_rise))
-    FollowUp.objects.create(
-        plan=plan,
-        due_on=due_on,
-        appointment=visit,
-        recorded_on=timezone.localdate(visit.starts_at) if visit else due_on,
-        first_step_pain=first_step,
-        average_pain=Decimal(past.follow_up_average),
-        symptoms_returned=past.symptoms_returned,
-        new_treatment_needed=False,
-        relapsed=is_relapse(
-            rule, end_first_step=end_first_step, follow_up_first_step=first_step, new_treatment_needed=False
+    if visit is None:
+        return
+    # The score the course ended on, which the follow-up is compared with; the app judges what the rise means.
+    last = plan.sessions.signed().order_by("-started_at", "-id").first()
+    follow_up_record(
+        follow_up=follow_up,
+        findings=FollowUpFindings(
+            recorded_on=timezone.localdate(visit.starts_at),
+            first_step_pain=_vas(float(last.first_step_pain_after) + float(past.follow_up_rise)),
+            average_pain=Decimal(past.follow_up_average),
+            symptoms_returned=past.symptoms_returned,
+            new_treatment_needed=False,
+            notes=past.follow_up_notes,
         ),
-        notes=past.follow_up_notes,
-        recorded_by=plan.practitioner,
+        by=plan.practitioner,
+        now=now,
     )

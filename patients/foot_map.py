@@ -121,10 +121,6 @@ class _Outline:
         steps = (last - first) % count or count
         return [self.segments[(first + step) % count] for step in range(steps)]
 
-    def stretch_back(self, start: str, end: str) -> list[Cubic]:
-        """The same curve walked the other way (from `start` back to `end`)."""
-        return [segment.reversed() for segment in reversed(self.stretch(end, start))]
-
 
 def _chain(*points: Point) -> list[Cubic]:
     return _catmull_rom(list(points), closed=False)

@@ -4,16 +4,18 @@ Each rule reads the patient's intake, consents and diagnoses and returns a
 flag or nothing. The chart shows them as a banner today; the session form
 (treatments) uses the same flags and the `blocks_*` answers to refuse unsafe
 work. Every rule has a test in tests/patients/test_safety.py.
+
+Which points to avoid in pregnancy is the point catalogue's to say (its
+`avoid_in_pregnancy` column, in treatments): here the pregnancy flag only says
+that the patient is pregnant, and treatments.sessions.pregnancy names the points.
+
+The rules and their sources: docs/clinical/safety-rules.md.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from patients.models import NEUROPATHY_CODES, Consent, Diagnosis, Intake, Patient
-
-# Points not to be needled in pregnancy without an explicit, reasoned override.
-PREGNANCY_AVOID_POINTS = ("LI4", "SP6", "BL60", "BL67")
-PREGNANCY_CAUTION_POINTS = ("GB21",)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class SafetyFacts:
     def active_codes(self) -> set[str]:
         return {d.code for d in self.diagnoses if d.is_active}
 
+    @property
+    def pregnant(self) -> bool:
+        return bool(self.intake and self.intake.pregnant)
+
 
 Rule = Callable[[SafetyFacts], SafetyFlag | None]
 
@@ -71,12 +77,10 @@ def implanted_device(facts: SafetyFacts) -> SafetyFlag | None:
 
 
 def pregnancy(facts: SafetyFacts) -> SafetyFlag | None:
-    if not (facts.intake and facts.intake.pregnant):
+    if not facts.pregnant:
         return None
     due = facts.intake.pregnancy_due_date
-    detail = f"Due {due:%b %d, %Y}. " if due else ""
-    detail += f"{', '.join(PREGNANCY_CAUTION_POINTS)} with care."
-    return SafetyFlag("pregnancy", f"Pregnant — avoid {', '.join(PREGNANCY_AVOID_POINTS)}", detail, "danger")
+    return SafetyFlag("pregnancy", "Pregnant", f"Due {due:%b %d, %Y}." if due else "", "danger")
 
 
 def bleeding_risk(facts: SafetyFacts) -> SafetyFlag | None:
@@ -189,9 +193,3 @@ def blocks_all_treatment(facts: SafetyFacts) -> bool:
     return facts.consent_in_force is None or bool(
         facts.intake and facts.intake.bleeding_disorder == Intake.BleedingDisorder.SEVERE
     )
-
-
-def points_needing_override(facts: SafetyFacts, point_codes: Iterable[str]) -> list[str]:
-    if not (facts.intake and facts.intake.pregnant):
-        return []
-    return [code for code in point_codes if code.upper() in PREGNANCY_AVOID_POINTS]

@@ -178,6 +178,21 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     booked_by = factory.SelfAttribute("practitioner")
 
 
+def appointments_at(practitioner, location, starts, *, minutes: int, on_plan: int = 12) -> None:
+    """An appointment of `minutes` at each of `starts` for one new patient, the first `on_plan` on a plan of theirs."""
+    patient = PatientFactory()
+    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, sessions_planned=12)
+    for index, start in enumerate(starts):
+        AppointmentFactory(
+            practitioner=practitioner,
+            patient=patient,
+            location=location,
+            plan=plan if index < on_plan else None,
+            starts_at=start,
+            ends_at=start + _dt.timedelta(minutes=minutes),
+        )
+
+
 class TreatmentSessionFactory(factory.django.DjangoModelFactory):
     """A signed session for a checked-in (then completed) appointment of a plan."""
 

@@ -22,7 +22,6 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.access import Role
 from clinic.models import User
 from treatments.models import (
     AcupuncturePoint,
@@ -38,10 +37,6 @@ from treatments.models import (
     TreatmentSession,
     WorkingHours,
 )
-
-
-def practitioners():
-    return User.objects.filter(groups__name=Role.PRACTITIONER.value).order_by("last_name", "first_name")
 
 
 class DateRangeForm(forms.ModelForm):
@@ -106,7 +101,8 @@ class NeverDeleteMixin:
 class PractitionerChoiceMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "practitioner":
-            kwargs["queryset"] = practitioners()
+            # Those who have left too: their shifts and leave stay on file and must still open and save.
+            kwargs["queryset"] = User.objects.practitioners(include_inactive=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -11,6 +11,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from clinic.widgets import DateInput
+from patients.forms.vas import VasField
 from patients.models import CODE_SIDE, Consent, Diagnosis, DiagnosisCode, Intake, PriorTreatment, Side
 
 # A pregnancy lasts about nine months; a due date further out than this is a typing mistake.
@@ -30,15 +32,6 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(f"cannot add {months} months to {day}")
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; it always sends ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _range_field(low: int, high: int, message: str, *, step: str = "0.1", required: bool = False, **kwargs):
     """A one-decimal number with a plain-language range message (and the same range in the browser)."""
     return forms.DecimalField(
@@ -50,17 +43,6 @@ def _range_field(low: int, high: int, message: str, *, step: str = "0.1", requir
         ],
         widget=forms.NumberInput(attrs={"step": step, "min": low, "max": high, "inputmode": "decimal"}),
         **kwargs,
-    )
-
-
-def vas_field(label: str) -> forms.DecimalField:
-    return _range_field(
-        0,
-        10,
-        "Enter a score from 0 (no pain) to 10 (worst imaginable).",
-        required=True,
-        label=label,
-        help_text="0 to 10, one decimal allowed (e.g. 6.5).",
     )
 
 
@@ -127,8 +109,8 @@ class IntakeForm(forms.ModelForm):
         step="0.5",
         label="Hours a day standing or walking on hard surfaces",
     )
-    baseline_first_step_pain = vas_field("First-step pain in the morning")
-    baseline_average_pain = vas_field("Average pain over the last week")
+    baseline_first_step_pain = VasField(label="First-step pain in the morning")
+    baseline_average_pain = VasField(label="Average pain over the last week")
 
     class Meta:
         model = Intake

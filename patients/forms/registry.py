@@ -13,27 +13,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clinic.widgets import DateInput
 from patients.models import MAX_AGE_YEARS, Patient, digits_only
 
 PHONE_MIN_DIGITS = 7
 PHONE_MAX_DIGITS = 15
-NAME_MAX_LENGTH = 80
 # Apostrophes (straight and curly), hyphens and periods appear in real names: O'Brien, Smith-Jones, St. John.
 NAME_PUNCTUATION = frozenset(" '\u2019-.")
 PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-/]*$")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
 MARKUP_CHARACTERS = frozenset("<>")
-
-# Free-text fields: anything goes except markup, which nobody types in an address.
-FREE_TEXT_FIELDS = (
-    "address_line",
-    "city",
-    "region",
-    "emergency_contact_relationship",
-    "referring_physician",
-    "primary_care_provider",
-    "occupation",
-)
 
 # The form's sections, in the order the clerk asks the patient. Each field takes half
 # a row at tablet width and up unless listed in WIDE_FIELDS.
@@ -103,7 +92,7 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = DEMOGRAPHIC_FIELDS
         widgets = {
-            "date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "date_of_birth": DateInput(),
             "sex": forms.RadioSelect,
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
             "emergency_contact_phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
@@ -200,6 +189,7 @@ class PatientForm(forms.ModelForm):
         return code
 
     def _clean_free_text(self, name: str) -> str:
+        """Free text (address, relationship, referrer, occupation): anything goes but markup, which nobody types."""
         value = self.cleaned_data[name]
         if MARKUP_CHARACTERS & set(value):
             raise ValidationError("Remove the < and > characters.", code="markup")

@@ -8,8 +8,9 @@ database would enforce is checked here first, with the message on the field.
 from django import forms
 from django.utils import timezone
 
+from clinic.widgets import DateInput
 from patients import foot_map
-from patients.forms.intake import FUTURE_DATE_MESSAGE, DateInput
+from patients.forms.intake import FUTURE_DATE_MESSAGE
 from patients.models import FOOT_SPOT_CHOICES, Side, SymptomRecord, Timing
 
 UNKNOWN_PLACE = "“%(value)s” is not a place on the foot. Choose places from the diagram or the list."

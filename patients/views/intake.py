@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from patients.access import patient_for_clinical_write
 from patients.forms.intake import ConsentForm, ConsentWithdrawForm, DiagnosisForm, IntakeForm, PriorTreatmentFormSet
-from patients.intake_services import intake_save
+from patients.intake_services import PriorTreatmentRow, intake_save
 from patients.models import Intake, Patient
+
+PRIOR_FIELDS = ("kind", "outcome", "note")
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +34,16 @@ def intake_edit(request: HttpRequest, public_id) -> HttpResponse:
     if data is not None and form.is_valid() and prior_treatments.is_valid():
         creating = intake.pk is None
         try:
-            intake_save(form=form, prior_treatments=prior_treatments, by=request.user)
+            intake_save(
+                patient=patient,
+                values={name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data},
+                prior_treatments=[
+                    PriorTreatmentRow(id=row.instance.pk, **{name: row.cleaned_data[name] for name in PRIOR_FIELDS})
+                    for row in prior_treatments.forms
+                    if row.has_changed()
+                ],
+                by=request.user,
+            )
         except IntegrityError:
             # Two practitioners saving the first intake at once: the second one must not overwrite the first.
             messages.error(request, "Someone else saved this intake a moment ago. Check their version before editing.")

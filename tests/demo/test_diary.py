@@ -25,7 +25,8 @@ from treatments.models import (
     local_datetime,
 )
 
-pytestmark = pytest.mark.django_db
+# The demo counts from today: seed it on the clinic clock (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 Status = Appointment.Status
 

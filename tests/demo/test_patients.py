@@ -8,7 +8,8 @@ from demo.patients import COHORT, EXTRA_NAMES
 from patients.models import Consent, Diagnosis, Intake, Patient, SymptomRecord
 from patients.safety import flags_for
 
-pytestmark = pytest.mark.django_db
+# The demo counts from today: seed it on the clinic clock (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 
 @pytest.fixture

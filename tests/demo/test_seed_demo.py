@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("clinic_clock")  # the demo counts from today
 def test_seed_demo_creates_one_login_per_role_and_is_idempotent(settings):
     settings.DEBUG = True
     call_command(SeedDemo(), stdout=io.StringIO())

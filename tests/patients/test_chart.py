@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.html import assert_valid_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 
 def chart_url(patient) -> str:

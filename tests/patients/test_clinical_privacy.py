@@ -15,7 +15,7 @@ from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, Side, Sym
 from tests.factories import ConsentFactory, DiagnosisFactory, IntakeFactory, PatientFactory, SymptomRecordFactory
 from tests.html import assert_valid_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 CLINICAL_TABLES = ("patients_intake", "patients_priortreatment", "patients_diagnosis", "patients_consent")
 SYMPTOM_NOTE = "Tingling like ants under the left arch"

@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.forms.intake import IntakeForm, PriorTreatmentFormSet, add_months
-from patients.intake_services import intake_save
+from patients.forms.intake import IntakeForm, add_months
+from patients.intake_services import PriorTreatmentRow, intake_save
 from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, PriorTreatment, Side
 from tests.factories import ConsentFactory, DiagnosisFactory, IntakeFactory, PatientFactory
 from tests.html import assert_valid_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 
 def url(name: str, patient, **kwargs) -> str:
@@ -214,10 +214,10 @@ def test_a_half_filled_earlier_treatment_row_is_an_error_and_nothing_is_saved(pr
     [
         ("baseline_first_step_pain", "11", "Enter a score from 0 (no pain) to 10"),
         ("baseline_first_step_pain", "-1", "Enter a score from 0 (no pain) to 10"),
-        ("baseline_average_pain", "6.55", "Ensure that there are no more than 1 decimal place."),
-        ("baseline_average_pain", "seven", "Enter a number."),
-        ("baseline_average_pain", "", "This field is required."),
-        ("baseline_average_pain", "NaN", "Enter a number."),
+        ("baseline_average_pain", "6.55", "Use at most one decimal (e.g. 6.5)"),
+        ("baseline_average_pain", "seven", "Enter the score as a number from 0 to 10"),
+        ("baseline_average_pain", "", "Enter the patient's score (0 to 10)."),
+        ("baseline_average_pain", "NaN", "Enter the score as a number from 0 to 10"),
         ("height_cm", "30", "Enter a height between 50 and 250 cm."),
         ("height_cm", "2500", "Enter a height between 50 and 250 cm."),
         ("weight_kg", "10", "Enter a weight between 20 and 350 kg."),
@@ -567,17 +567,43 @@ def test_the_intake_form_runs_the_same_queries_with_1_or_15_earlier_treatments(
     assert len(response.context["prior_treatments"].forms) == 17
 
 
-def test_intake_and_earlier_treatments_are_saved_together_or_not_at_all(practitioner, patient, monkeypatch):
-    data = intake_data(**{"prior-0-kind": "orthotics", "prior-0-outcome": "helped"})
-    intake = Intake(patient=patient)
-    form = IntakeForm(data, instance=intake)
-    prior_treatments = PriorTreatmentFormSet(data, instance=intake, prefix="prior")
-    assert form.is_valid() and prior_treatments.is_valid()
+def intake_values(**overrides) -> dict:
+    """The field values a valid intake form hands to the service."""
+    form = IntakeForm(intake_data(**overrides))
+    assert form.is_valid(), form.errors
+    return form.cleaned_data
 
+
+def test_intake_and_earlier_treatments_are_saved_together_or_not_at_all(practitioner, patient, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(prior_treatments, "save", fail)
+    monkeypatch.setattr(PriorTreatment, "save", fail)
     with pytest.raises(RuntimeError):
-        intake_save(form=form, prior_treatments=prior_treatments, by=practitioner)
+        intake_save(
+            patient=patient,
+            values=intake_values(baseline_first_step_pain="6.5", baseline_average_pain="4.0"),
+            prior_treatments=[PriorTreatmentRow(kind="orthotics", outcome="helped")],
+            by=practitioner,
+        )
     assert not Intake.objects.exists()
+
+
+def test_intake_save_takes_plain_values_and_corrects_earlier_treatments_in_place(practitioner, patient):
+    intake = intake_save(
+        patient=patient,
+        values=intake_values(baseline_first_step_pain="6.5", baseline_average_pain="4.0"),
+        prior_treatments=[PriorTreatmentRow(kind="orthotics", outcome="helped", note="insoles")],
+        by=practitioner,
+    )
+    assert intake.recorded_by == practitioner
+    earlier = intake.prior_treatments.get()
+    intake_save(
+        patient=patient,
+        values={"baseline_first_step_pain": Decimal("5.0")},
+        prior_treatments=[PriorTreatmentRow(id=earlier.pk, kind="orthotics", outcome="partly", note="insoles")],
+        by=practitioner,
+    )
+    intake.refresh_from_db()
+    assert intake.baseline_first_step_pain == Decimal("5.0") and intake.baseline_average_pain == Decimal("4.0")
+    assert list(intake.prior_treatments.values_list("pk", "outcome")) == [(earlier.pk, "partly")]

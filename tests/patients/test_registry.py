@@ -16,7 +16,7 @@ from patients.models import Consent, Diagnosis, Intake, Patient, SymptomRecord
 from tests.factories import PatientFactory, UserFactory
 from tests.html import assert_valid_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
 
 LIST = reverse("patients:list")
 

@@ -11,14 +11,12 @@ import pytest
 from patients import safety
 from patients.models import Consent, Diagnosis, DiagnosisCode, Intake, Side
 from patients.safety import (
-    PREGNANCY_AVOID_POINTS,
     SafetyFacts,
     blocks_all_treatment,
     blocks_electroacupuncture,
     blocks_heat,
     flags_from,
     load_facts,
-    points_needing_override,
 )
 from tests.factories import ConsentFactory, DiagnosisFactory, IntakeFactory, PatientFactory
 
@@ -128,13 +126,13 @@ def test_no_implanted_device_no_flag():
 # --- pregnancy -----------------------------------------------------------------------------
 
 
-def test_pregnancy_names_the_points_to_avoid_and_the_due_date():
+def test_pregnancy_says_the_patient_is_pregnant_and_the_due_date():
+    # Which points to avoid is the point catalogue's to say: tests/treatments/test_pregnancy_points.py.
     pregnant = make_intake(pregnant=True, pregnancy_due_date=date(2025, 11, 20))
     flag = safety.pregnancy(facts(intake=pregnant))
     assert flag.level == "danger"
-    assert flag.title == "Pregnant — avoid LI4, SP6, BL60, BL67"
-    assert "Due Nov 20, 2025" in flag.detail
-    assert "GB21 with care" in flag.detail
+    assert flag.title == "Pregnant"
+    assert flag.detail == "Due Nov 20, 2025."
 
 
 def test_not_pregnant_no_flag():
@@ -309,18 +307,6 @@ def test_consent_and_a_mild_risk_do_not_block_treatment():
     intake = make_intake(anticoagulant=True, bleeding_disorder=Intake.BleedingDisorder.MILD, metal_allergy=True)
     assert not blocks_all_treatment(facts(intake=intake, consents=CONSENTED))
     assert not blocks_all_treatment(facts(consents=CONSENTED))
-
-
-def test_pregnancy_points_need_an_override_whatever_their_case():
-    pregnant = facts(intake=make_intake(pregnant=True, pregnancy_due_date=TODAY), consents=CONSENTED)
-    chosen = ["KI1", "sp6", "LI4", "BL60", "GB21", "BL67", "ST36"]
-    assert points_needing_override(pregnant, chosen) == ["sp6", "LI4", "BL60", "BL67"]
-    assert set(PREGNANCY_AVOID_POINTS) <= {code.upper() for code in points_needing_override(pregnant, chosen)}
-
-
-def test_no_point_needs_an_override_outside_pregnancy():
-    assert points_needing_override(facts(intake=make_intake(), consents=CONSENTED), ["LI4", "SP6"]) == []
-    assert points_needing_override(facts(), ["LI4"]) == []
 
 
 # --- loading the facts ---------------------------------------------------------------------

@@ -5,15 +5,16 @@ import datetime as dt
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import SymptomRecord
 from patients.symptoms import SpotChange, symptoms_section
+from tests.clock import clinic_now
 from tests.factories import PatientFactory, SymptomRecordFactory
 from tests.html import assert_valid_html
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_clock")]
+# The clinic clock's today: read at import, the real clock could be a day behind the tests by the time they run.
+TODAY = clinic_now().date()
 DAY = dt.timedelta(days=1)
 
 

@@ -1,13 +1,13 @@
 """What the session tests share: Maria (consented, on a plan, checked in today) and the form's POST data.
 
-Each test module declares its own fixtures from `make_patient`, `make_plan` and `make_checked_in`.
+tests/treatments/conftest.py makes `patient`, `plan` and `appointment` fixtures of `make_patient`,
+`make_plan` and `make_checked_in`; "today" is the clinic clock's (tests/clock.py).
 """
-
-import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import today_at
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
@@ -22,12 +22,7 @@ from treatments.models import (
     ElectroStimulation,
     NeedledPoint,
     TreatmentSession,
-    local_datetime,
 )
-
-
-def today_at(hour: int, minute: int = 0) -> dt.datetime:
-    return local_datetime(timezone.localdate(), dt.time(hour, minute))
 
 
 def make_patient(practitioner):

@@ -9,10 +9,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import today_at
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
-    LocationFactory,
     PatientFactory,
     TreatmentPlanFactory,
     UserFactory,
@@ -27,29 +27,12 @@ CREATE_URL = reverse("treatments:appointment_create")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def next_weekday(weekday: int) -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() != weekday:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def url(name: str, appointment) -> str:
     return reverse(f"treatments:{name}", kwargs={"appointment_id": appointment.pk})
 
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]] if response.context else []
-
-
-@pytest.fixture
-def location():
-    return LocationFactory()
-
-
-@pytest.fixture
-def monday():
-    return next_weekday(0)
 
 
 @pytest.fixture
@@ -64,27 +47,22 @@ def patient():
 
 
 @pytest.fixture
-def desk(alice, patient, location, monday):
-    """The usual setting in one: Alice works weekdays at the main clinic; Maria needs an appointment on Monday."""
-    return SimpleNamespace(alice=alice, patient=patient, location=location, monday=monday)
+def desk(alice, patient, location, next_monday):
+    """The usual setting in one: Alice works weekdays at the main clinic; Maria needs an appointment next Monday."""
+    return SimpleNamespace(alice=alice, patient=patient, location=location, next_monday=next_monday)
 
 
 @pytest.fixture
-def booked(alice, patient, location, monday):
+def booked(alice, patient, location, next_monday):
     return AppointmentFactory(
-        practitioner=alice, patient=patient, location=location, starts_at=local_datetime(monday, dt.time(10))
+        practitioner=alice, patient=patient, location=location, starts_at=local_datetime(next_monday, dt.time(10))
     )
 
 
 @pytest.fixture
 def today_booked(alice, patient, location):
     """An appointment later today (or earlier: check-in works all day)."""
-    return AppointmentFactory(
-        practitioner=alice,
-        patient=patient,
-        location=location,
-        starts_at=local_datetime(timezone.localdate(), dt.time(12)),
-    )
+    return AppointmentFactory(practitioner=alice, patient=patient, location=location, starts_at=today_at(12))
 
 
 @pytest.fixture
@@ -163,7 +141,7 @@ def test_an_unknown_appointment_is_not_found(front_desk_client):
 
 
 def test_the_front_desk_books_a_review_by_mrn(front_desk_client, desk, front_desk):
-    data = booking_data(desk.alice, desk.location, desk.monday, mrn=desk.patient.mrn.lower().replace("-", ""))
+    data = booking_data(desk.alice, desk.location, desk.next_monday, mrn=desk.patient.mrn.lower().replace("-", ""))
     response = front_desk_client.post(CREATE_URL, data, follow=True)
 
     appointment = Appointment.objects.get()
@@ -184,21 +162,21 @@ def test_the_patient_picker_is_a_bounded_mrn_box_not_a_list_of_everyone(front_de
     assert 'name="plan"' not in html
 
 
-def test_an_unknown_mrn_is_refused_at_the_field(front_desk_client, alice, location, monday):
-    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, monday, mrn="ZZZ-0000"))
+def test_an_unknown_mrn_is_refused_at_the_field(front_desk_client, alice, location, next_monday):
+    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, next_monday, mrn="ZZZ-0000"))
     assert "No patient has the MRN ZZZ-0000" in str(response.context["form"].errors["mrn"])
     assert Appointment.objects.count() == 0
     assert_valid_html(response.content)
 
 
-def test_a_patient_from_the_chart_is_preselected(front_desk_client, alice, patient, location, monday):
+def test_a_patient_from_the_chart_is_preselected(front_desk_client, alice, patient, location, next_monday):
     response = front_desk_client.get(CREATE_URL, {"patient": patient.public_id})
     html = response.content.decode()
     assert "Book for Maria Lopez" in html
     assert 'name="mrn"' not in html
 
     response = front_desk_client.post(
-        f"{CREATE_URL}?patient={patient.public_id}", booking_data(alice, location, monday)
+        f"{CREATE_URL}?patient={patient.public_id}", booking_data(alice, location, next_monday)
     )
     assert response.status_code == 302
     assert Appointment.objects.get().patient == patient
@@ -210,9 +188,9 @@ def test_a_bad_patient_id_is_not_found_rather_than_an_error(front_desk_client, b
 
 
 def test_an_initial_consultation_takes_60_minutes_unless_told_otherwise(
-    front_desk_client, alice, patient, location, monday
+    front_desk_client, alice, patient, location, next_monday
 ):
-    data = booking_data(alice, location, monday, mrn=patient.mrn, kind=Appointment.Kind.INITIAL, minutes="")
+    data = booking_data(alice, location, next_monday, mrn=patient.mrn, kind=Appointment.Kind.INITIAL, minutes="")
     front_desk_client.post(CREATE_URL, data)
     assert Appointment.objects.get().minutes == 60
 
@@ -229,7 +207,7 @@ def test_an_initial_consultation_takes_60_minutes_unless_told_otherwise(
     ],
 )
 def test_a_zero_negative_or_odd_length_is_refused_at_the_field(front_desk_client, desk, minutes, message):
-    data = booking_data(desk.alice, desk.location, desk.monday, mrn=desk.patient.mrn, minutes=minutes)
+    data = booking_data(desk.alice, desk.location, desk.next_monday, mrn=desk.patient.mrn, minutes=minutes)
     response = front_desk_client.post(CREATE_URL, data)
     assert message in str(response.context["form"].errors["minutes"])
     assert Appointment.objects.count() == 0
@@ -247,7 +225,7 @@ def test_a_zero_negative_or_odd_length_is_refused_at_the_field(front_desk_client
     ],
 )
 def test_bad_input_is_refused_at_its_field(front_desk_client, desk, field, value, message):
-    data = booking_data(desk.alice, desk.location, desk.monday, mrn=desk.patient.mrn, **{field: value})
+    data = booking_data(desk.alice, desk.location, desk.next_monday, mrn=desk.patient.mrn, **{field: value})
     response = front_desk_client.post(CREATE_URL, data)
     assert message in str(response.context["form"].errors[field])
     assert Appointment.objects.count() == 0
@@ -255,7 +233,7 @@ def test_bad_input_is_refused_at_its_field(front_desk_client, desk, field, value
 
 
 def test_a_front_desk_clerk_cannot_be_chosen_as_the_practitioner(front_desk_client, desk, front_desk):
-    data = booking_data(desk.alice, desk.location, desk.monday, mrn=desk.patient.mrn, practitioner=front_desk.pk)
+    data = booking_data(desk.alice, desk.location, desk.next_monday, mrn=desk.patient.mrn, practitioner=front_desk.pk)
     response = front_desk_client.post(CREATE_URL, data)
     assert "practitioner" in response.context["form"].errors
     assert Appointment.objects.count() == 0
@@ -269,16 +247,18 @@ def test_a_booking_in_the_past_is_refused_at_the_start_time(front_desk_client, a
 
 
 def test_outside_working_hours_is_refused_to_the_front_desk_who_sees_no_override(
-    front_desk_client, alice, patient, location, monday
+    front_desk_client, alice, patient, location, next_monday
 ):
-    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, monday, hour=19, mrn=patient.mrn))
+    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, next_monday, hour=19, mrn=patient.mrn))
     assert "does not work" in str(response.context["form"].errors["start_time"])
     assert 'name="override_reason"' not in response.content.decode()
     assert Appointment.objects.count() == 0
 
 
-def test_a_clinic_admin_books_outside_hours_only_with_a_reason(clinic_admin_client, alice, patient, location, monday):
-    data = booking_data(alice, location, monday, hour=19, mrn=patient.mrn)
+def test_a_clinic_admin_books_outside_hours_only_with_a_reason(
+    clinic_admin_client, alice, patient, location, next_monday
+):
+    data = booking_data(alice, location, next_monday, hour=19, mrn=patient.mrn)
     response = clinic_admin_client.post(CREATE_URL, data)
     assert "give a reason" in str(response.context["form"].errors["override_reason"])
     assert Appointment.objects.count() == 0
@@ -288,18 +268,20 @@ def test_a_clinic_admin_books_outside_hours_only_with_a_reason(clinic_admin_clie
     assert Appointment.objects.get().override_reason == "Only evening works for her"
 
 
-def test_an_archived_patient_is_refused_with_a_message_at_the_top(front_desk_client, alice, patient, location, monday):
+def test_an_archived_patient_is_refused_with_a_message_at_the_top(
+    front_desk_client, alice, patient, location, next_monday
+):
     patient.archive(reason="Moved away")
-    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, monday, mrn=patient.mrn))
+    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, next_monday, mrn=patient.mrn))
     assert "archived" in str(response.context["form"].non_field_errors())
     assert Appointment.objects.count() == 0
 
 
 def test_a_clash_names_what_is_in_the_way_and_offers_free_times_that_refill_the_form(
-    front_desk_client, booked, alice, location, monday
+    front_desk_client, booked, alice, location, next_monday
 ):
     newcomer = PatientFactory()
-    data = booking_data(alice, location, monday, hour=10, minute=15, mrn=newcomer.mrn)
+    data = booking_data(alice, location, next_monday, hour=10, minute=15, mrn=newcomer.mrn)
 
     response = front_desk_client.post(CREATE_URL, data)
 
@@ -310,7 +292,7 @@ def test_a_clash_names_what_is_in_the_way_and_offers_free_times_that_refill_the_
     assert len(alternatives) == 3
     first = parse_qs(urlsplit(alternatives[0]["url"]).query)
     assert first["time"] == ["10:45"]
-    assert first["date"] == [monday.isoformat()]
+    assert first["date"] == [next_monday.isoformat()]
     assert first["patient"] == [str(newcomer.public_id)]
     assert newcomer.mrn not in alternatives[0]["url"]
     assert Appointment.objects.count() == 1
@@ -318,11 +300,11 @@ def test_a_clash_names_what_is_in_the_way_and_offers_free_times_that_refill_the_
 
     refilled = front_desk_client.get(alternatives[0]["url"]).content.decode()
     assert 'value="10:45"' in refilled
-    assert f'value="{monday.isoformat()}"' in refilled
+    assert f'value="{next_monday.isoformat()}"' in refilled
 
 
-def test_next_free_slot_links_prefill_the_booking_form(front_desk_client, alice, location, monday):
-    query = {"practitioner": alice.pk, "location": location.pk, "date": monday.isoformat(), "time": "14:15"}
+def test_next_free_slot_links_prefill_the_booking_form(front_desk_client, alice, location, next_monday):
+    query = {"practitioner": alice.pk, "location": location.pk, "date": next_monday.isoformat(), "time": "14:15"}
     html = front_desk_client.get(CREATE_URL, {**query, "minutes": 30}).content.decode()
     assert 'value="14:15"' in html
     assert 'value="30"' in html
@@ -344,6 +326,18 @@ def plan(alice, patient):
     return TreatmentPlanFactory(patient=patient, practitioner=alice, sessions_planned=8)
 
 
+@pytest.fixture
+def plan_session(desk, plan):
+    """Session 1 of Maria's plan, next Monday at 09:00."""
+    return AppointmentFactory(
+        plan=plan,
+        patient=desk.patient,
+        practitioner=desk.alice,
+        location=desk.location,
+        starts_at=local_datetime(desk.next_monday, dt.time(9)),
+    )
+
+
 def test_only_the_patients_active_plans_are_offered(front_desk_client, plan, patient, alice):
     TreatmentPlanFactory(patient=patient, practitioner=alice, status=TreatmentPlan.Status.DRAFT)
     TreatmentPlanFactory(practitioner=alice)
@@ -352,7 +346,7 @@ def test_only_the_patients_active_plans_are_offered(front_desk_client, plan, pat
 
 
 def test_a_session_booked_on_a_plan_counts_towards_it(front_desk_client, desk, plan):
-    data = booking_data(desk.alice, desk.location, desk.monday, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
+    data = booking_data(desk.alice, desk.location, desk.next_monday, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
     front_desk_client.post(f"{CREATE_URL}?patient={desk.patient.public_id}", data)
     assert TreatmentPlan.objects.with_booked_count().get(pk=plan.pk).sessions_booked == 1
     appointment = Appointment.objects.with_session_number().get()
@@ -368,33 +362,35 @@ def test_a_plan_cannot_get_more_sessions_than_it_has(front_desk_client, desk, pl
             patient=desk.patient,
             practitioner=desk.alice,
             location=desk.location,
-            starts_at=local_datetime(desk.monday + dt.timedelta(days=7 * week), dt.time(9)),
+            starts_at=local_datetime(desk.next_monday + dt.timedelta(days=7 * week), dt.time(9)),
         )
-    data = booking_data(desk.alice, desk.location, desk.monday, hour=14, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
+    data = booking_data(
+        desk.alice, desk.location, desk.next_monday, hour=14, plan=plan.pk, kind=Appointment.Kind.TREATMENT
+    )
     response = front_desk_client.post(f"{CREATE_URL}?patient={desk.patient.public_id}", data)
     assert "All 8 sessions" in str(response.context["form"].errors["plan"])
     assert plan.appointments.count() == 8
 
 
-def test_a_plan_session_for_a_patient_without_consent_is_refused(front_desk_client, alice, location, monday):
+def test_a_plan_session_for_a_patient_without_consent_is_refused(front_desk_client, alice, location, next_monday):
     patient = PatientFactory()
     plan = TreatmentPlanFactory(patient=patient, practitioner=alice)
-    data = booking_data(alice, location, monday, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
+    data = booking_data(alice, location, next_monday, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
     response = front_desk_client.post(f"{CREATE_URL}?patient={patient.public_id}", data)
     assert "no consent" in str(response.context["form"].non_field_errors())
     assert Appointment.objects.count() == 0
 
 
 def test_a_plan_session_must_be_a_consultation_or_treatment(front_desk_client, desk, plan):
-    data = booking_data(desk.alice, desk.location, desk.monday, plan=plan.pk, kind=Appointment.Kind.FOLLOW_UP)
+    data = booking_data(desk.alice, desk.location, desk.next_monday, plan=plan.pk, kind=Appointment.Kind.FOLLOW_UP)
     response = front_desk_client.post(f"{CREATE_URL}?patient={desk.patient.public_id}", data)
     assert "kind" in response.context["form"].errors
     assert Appointment.objects.count() == 0
 
 
-def test_another_patients_plan_cannot_be_smuggled_in(front_desk_client, alice, patient, location, monday):
+def test_another_patients_plan_cannot_be_smuggled_in(front_desk_client, alice, patient, location, next_monday):
     stranger_plan = TreatmentPlanFactory(practitioner=alice)
-    data = booking_data(alice, location, monday, plan=stranger_plan.pk, kind=Appointment.Kind.TREATMENT)
+    data = booking_data(alice, location, next_monday, plan=stranger_plan.pk, kind=Appointment.Kind.TREATMENT)
     response = front_desk_client.post(f"{CREATE_URL}?patient={patient.public_id}", data)
     assert "Choose one of this patient" in str(response.context["form"].errors["plan"])
     assert Appointment.objects.count() == 0
@@ -432,9 +428,9 @@ def test_an_htmx_request_for_the_detail_gets_just_the_card(front_desk_client, bo
 # --- moving ---------------------------------------------------------------------------------
 
 
-def test_an_appointment_moves_to_a_free_time(front_desk_client, booked, monday):
+def test_an_appointment_moves_to_a_free_time(front_desk_client, booked, next_monday):
     response = front_desk_client.post(
-        url("appointment_move", booked), {"date": monday.isoformat(), "start_time": "15:00", "minutes": "30"}
+        url("appointment_move", booked), {"date": next_monday.isoformat(), "start_time": "15:00", "minutes": "30"}
     )
     assert response.status_code == 302
     booked.refresh_from_db()
@@ -443,12 +439,14 @@ def test_an_appointment_moves_to_a_free_time(front_desk_client, booked, monday):
 
 
 def test_a_reschedule_onto_an_occupied_slot_shows_the_clash_and_changes_nothing(
-    front_desk_client, booked, alice, location, monday
+    front_desk_client, booked, alice, location, next_monday
 ):
-    other = AppointmentFactory(practitioner=alice, location=location, starts_at=local_datetime(monday, dt.time(14)))
+    other = AppointmentFactory(
+        practitioner=alice, location=location, starts_at=local_datetime(next_monday, dt.time(14))
+    )
 
     response = front_desk_client.post(
-        url("appointment_move", booked), {"date": monday.isoformat(), "start_time": "14:30", "minutes": "45"}
+        url("appointment_move", booked), {"date": next_monday.isoformat(), "start_time": "14:30", "minutes": "45"}
     )
 
     assert response.status_code == 200
@@ -462,16 +460,10 @@ def test_a_reschedule_onto_an_occupied_slot_shows_the_clash_and_changes_nothing(
     assert_valid_html(response.content)
 
 
-def test_moving_keeps_a_plan_sessions_place(front_desk_client, desk, plan):
-    session = AppointmentFactory(
-        plan=plan,
-        patient=desk.patient,
-        practitioner=desk.alice,
-        location=desk.location,
-        starts_at=local_datetime(desk.monday, dt.time(9)),
-    )
+def test_moving_keeps_a_plan_sessions_place(front_desk_client, desk, plan, plan_session):
     front_desk_client.post(
-        url("appointment_move", session), {"date": desk.monday.isoformat(), "start_time": "11:00", "minutes": "45"}
+        url("appointment_move", plan_session),
+        {"date": desk.next_monday.isoformat(), "start_time": "11:00", "minutes": "45"},
     )
     assert TreatmentPlan.objects.with_booked_count().get(pk=plan.pk).sessions_booked == 1
 
@@ -492,11 +484,11 @@ def test_a_move_with_bad_input_is_refused_at_the_field(front_desk_client, booked
     assert timezone.localtime(booked.starts_at).time() == dt.time(10)
 
 
-def test_only_a_booked_appointment_can_be_moved(front_desk_client, booked, monday):
+def test_only_a_booked_appointment_can_be_moved(front_desk_client, booked, next_monday):
     booked.cancel(by=Appointment.CancelledBy.PATIENT, reason="Away")
     response = front_desk_client.post(
         url("appointment_move", booked),
-        {"date": monday.isoformat(), "start_time": "15:00", "minutes": "45"},
+        {"date": next_monday.isoformat(), "start_time": "15:00", "minutes": "45"},
         follow=True,
     )
     assert any("Only a booked appointment can be moved" in text for text in messages_of(response))
@@ -586,24 +578,19 @@ def test_a_late_patient_cancellation_is_flagged_on_the_card(front_desk_client, a
     assert soon.late_cancellation
 
 
-def test_cancelling_frees_the_slot_for_a_new_booking(front_desk_client, booked, alice, location, monday):
+def test_cancelling_frees_the_slot_for_a_new_booking(front_desk_client, booked, alice, location, next_monday):
     front_desk_client.post(url("appointment_cancel", booked), {"cancelled_by": "patient", "reason": "Away"})
     newcomer = PatientFactory()
-    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, monday, mrn=newcomer.mrn))
+    response = front_desk_client.post(CREATE_URL, booking_data(alice, location, next_monday, mrn=newcomer.mrn))
     assert response.status_code == 302
     assert Appointment.objects.live().get().patient == newcomer
 
 
-def test_a_cancelled_plan_session_can_be_booked_again_and_counts_once(front_desk_client, desk, plan):
-    session = AppointmentFactory(
-        plan=plan,
-        patient=desk.patient,
-        practitioner=desk.alice,
-        location=desk.location,
-        starts_at=local_datetime(desk.monday, dt.time(9)),
+def test_a_cancelled_plan_session_can_be_booked_again_and_counts_once(front_desk_client, desk, plan, plan_session):
+    front_desk_client.post(url("appointment_cancel", plan_session), {"cancelled_by": "clinic", "reason": "Ill"})
+    data = booking_data(
+        desk.alice, desk.location, desk.next_monday, hour=9, plan=plan.pk, kind=Appointment.Kind.TREATMENT
     )
-    front_desk_client.post(url("appointment_cancel", session), {"cancelled_by": "clinic", "reason": "Ill"})
-    data = booking_data(desk.alice, desk.location, desk.monday, hour=9, plan=plan.pk, kind=Appointment.Kind.TREATMENT)
     response = front_desk_client.post(f"{CREATE_URL}?patient={desk.patient.public_id}", data)
     assert response.status_code == 302
     assert TreatmentPlan.objects.with_booked_count().get(pk=plan.pk).sessions_booked == 1
@@ -711,14 +698,7 @@ def test_a_missed_plan_session_stops_counting(front_desk_client, plan, patient, 
 # --- the patient chart's list ------------------------------------------------------------------------
 
 
-def test_the_chart_list_shows_sessions_status_and_a_booking_button(rf, desk, front_desk, plan):
-    AppointmentFactory(
-        plan=plan,
-        patient=desk.patient,
-        practitioner=desk.alice,
-        location=desk.location,
-        starts_at=local_datetime(desk.monday, dt.time(9)),
-    )
+def test_the_chart_list_shows_sessions_status_and_a_booking_button(rf, desk, front_desk, plan_session):
     cancelled = AppointmentFactory(patient=desk.patient, practitioner=desk.alice, location=desk.location)
     cancelled.cancel(by=Appointment.CancelledBy.PATIENT, reason="Away")
     request = rf.get("/")

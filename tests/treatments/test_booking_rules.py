@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tests.clock import next_weekday
 from tests.factories import (
     AppointmentFactory,
     ClinicAdminFactory,
@@ -13,7 +14,6 @@ from tests.factories import (
     FrontDeskFactory,
     LocationFactory,
     PatientFactory,
-    PractitionerFactory,
     TreatmentPlanFactory,
     full_week_hours,
 )
@@ -29,23 +29,16 @@ from treatments.models import Appointment, Closure, TreatmentPlan, local_datetim
 pytestmark = pytest.mark.django_db
 
 
-def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
-    day = (after or timezone.localdate()) + dt.timedelta(days=1)
-    while day.weekday() != weekday:
-        day += dt.timedelta(days=1)
-    return day
-
-
 @pytest.fixture
-def practitioner():
-    practitioner = PractitionerFactory(username="alice")
+def practitioner(practitioner):
+    """Alice (tests/conftest.py), working weekdays 09:00–17:00."""
     full_week_hours(practitioner)
     return practitioner
 
 
 @pytest.fixture
-def monday_10(practitioner):
-    return local_datetime(next_weekday(0), dt.time(10, 0))
+def monday_10(practitioner, next_monday):
+    return local_datetime(next_monday, dt.time(10, 0))
 
 
 def book(patient, practitioner, starts_at, minutes=45, by=None, **extra):
@@ -118,11 +111,10 @@ def test_a_clash_names_the_appointment_in_the_way_and_offers_free_slots(practiti
     assert Appointment.objects.count() == 1
 
 
-def test_a_clash_for_the_patient_says_it_is_the_patients(monday_10, practitioner):
+def test_a_clash_for_the_patient_says_it_is_the_patients(monday_10, practitioner, other_practitioner):
     patient = PatientFactory()
-    other = PractitionerFactory()
-    full_week_hours(other)
-    book(patient, other, monday_10)
+    full_week_hours(other_practitioner)
+    book(patient, other_practitioner, monday_10)
     with pytest.raises(BookingConflict) as raised:
         book(patient, practitioner, monday_10)
     assert raised.value.whose == "patient"
@@ -171,6 +163,7 @@ def test_a_plan_without_consent_cannot_be_booked(practitioner, monday_10):
     with pytest.raises(BookingRefused) as raised:
         book(plan.patient, practitioner, monday_10, plan=plan)
     assert "consent" in raised.value.message
+    assert raised.value.field is None  # about the patient, not the choice of plan
 
 
 def test_a_draft_plan_cannot_be_booked(practitioner, monday_10):
@@ -178,6 +171,98 @@ def test_a_draft_plan_cannot_be_booked(practitioner, monday_10):
     ConsentFactory(patient=plan.patient)
     with pytest.raises(BookingRefused):
         book(plan.patient, practitioner, monday_10, plan=plan)
+
+
+def test_a_full_plan_refuses_one_more_at_the_plan_field(practitioner, monday_10):
+    plan = TreatmentPlanFactory(practitioner=practitioner, sessions_planned=8)
+    ConsentFactory(patient=plan.patient)
+    course_book(
+        plan=plan,
+        location=LocationFactory(),
+        slots=[(monday_10 + dt.timedelta(days=7 * week), 45) for week in range(8)],
+        by=FrontDeskFactory(),
+    )
+    with pytest.raises(BookingRefused) as raised:
+        book(plan.patient, practitioner, monday_10 + dt.timedelta(days=70), plan=plan)
+    assert raised.value.message.startswith("All 8 sessions of this plan are booked already.")
+    assert raised.value.field == "plan"
+
+
+# --- the plan's own answer: TreatmentPlan.booking_refusal --------------------------------
+
+
+@pytest.fixture
+def bookable(practitioner):
+    plan = TreatmentPlanFactory(practitioner=practitioner, sessions_planned=8)
+    ConsentFactory(patient=plan.patient)
+    return plan
+
+
+def test_an_active_plan_with_consent_and_room_is_bookable(bookable):
+    assert bookable.booking_refusal() is None
+    assert bookable.is_bookable
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (TreatmentPlan.Status.DRAFT, "This plan is still a draft: a practitioner activates it"),
+        (TreatmentPlan.Status.COMPLETED, "This plan is completed: no more sessions can be booked for it."),
+        (TreatmentPlan.Status.DISCONTINUED, "This plan is discontinued: no more sessions can be booked for it."),
+    ],
+)
+def test_only_an_active_plan_takes_bookings(bookable, status, message):
+    bookable.status = status
+    assert bookable.booking_refusal().startswith(message)
+    assert not bookable.is_bookable
+
+
+def test_an_archived_patients_plan_is_not_bookable(bookable):
+    bookable.patient.archive(reason="Moved away")
+    assert bookable.booking_refusal() == "This patient is archived: restore them before booking."
+
+
+def test_a_plan_whose_patient_has_no_consent_in_force_is_not_bookable(practitioner):
+    plan = TreatmentPlanFactory(practitioner=practitioner)
+    assert plan.booking_refusal().startswith("There is no consent to acupuncture on file for this patient")
+
+
+def test_a_plan_takes_only_as_many_sessions_as_remain(bookable):
+    assert bookable.booking_refusal(adding=2, booked=6) is None
+    assert bookable.booking_refusal(adding=3, booked=6) == "The plan has 8 sessions and 6 are booked: 2 remain, not 3."
+    assert bookable.booking_refusal(booked=8) == (
+        "All 8 sessions of this plan are booked already. Cancel one first, or ask the practitioner to change the plan."
+    )
+
+
+def test_cancelled_and_missed_sessions_leave_room_in_the_plan(bookable, monday_10, django_assert_num_queries):
+    for week, status in enumerate([Appointment.Status.BOOKED, Appointment.Status.NO_SHOW]):
+        AppointmentFactory(
+            plan=bookable,
+            patient=bookable.patient,
+            practitioner=bookable.practitioner,
+            starts_at=monday_10 + dt.timedelta(days=7 * week),
+            status=status,
+        )
+    cancelled = AppointmentFactory(
+        plan=bookable,
+        patient=bookable.patient,
+        practitioner=bookable.practitioner,
+        starts_at=monday_10 + dt.timedelta(days=14),
+    )
+    cancelled.cancel(by=Appointment.CancelledBy.PATIENT, reason="Flu")
+    assert bookable.count_booked() == 1
+    assert bookable.sessions_left() == 7
+    annotated = TreatmentPlan.objects.with_booked_count().get(pk=bookable.pk)
+    with django_assert_num_queries(0):
+        assert annotated.sessions_left() == 7
+
+
+def test_only_active_plans_are_offered_for_booking(practitioner):
+    active = TreatmentPlanFactory(practitioner=practitioner)
+    for status in (TreatmentPlan.Status.DRAFT, TreatmentPlan.Status.COMPLETED):
+        TreatmentPlanFactory(practitioner=practitioner, status=status)
+    assert list(TreatmentPlan.objects.open_for_booking()) == [active]
 
 
 # --- a whole course -------------------------------------------------------------------
@@ -199,8 +284,10 @@ def test_a_course_cannot_book_more_sessions_than_the_plan_has(practitioner, mond
     plan = TreatmentPlanFactory(practitioner=practitioner, sessions_planned=8)
     ConsentFactory(patient=plan.patient)
     slots = [(monday_10 + dt.timedelta(days=7 * week), 45) for week in range(9)]
-    with pytest.raises(BookingRefused):
+    with pytest.raises(BookingRefused) as raised:
         course_book(plan=plan, location=LocationFactory(), slots=slots, by=FrontDeskFactory())
+    assert raised.value.message == "The plan has 8 sessions and 0 are booked: 8 remain, not 9."
+    assert raised.value.field == "plan"
     assert plan.appointments.count() == 0
 
 

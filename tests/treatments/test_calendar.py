@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from clinic.access import Role
+from tests.clock import today_at
 from tests.factories import (
     AppointmentFactory,
     ClinicAdminFactory,
@@ -33,10 +34,6 @@ RESET = reverse("treatments:calendar_reset")
 
 def feed_url(token: str) -> str:
     return reverse("treatments:calendar_feed", kwargs={"token": token})
-
-
-def today_at(hour: int, minute: int = 0, *, days: int = 0) -> dt.datetime:
-    return local_datetime(timezone.localdate() + dt.timedelta(days=days), dt.time(hour, minute))
 
 
 def parse_events(response) -> list:

@@ -19,14 +19,12 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import monday_ahead
 from tests.factories import (
     ConsentFactory,
     FrontDeskFactory,
-    LocationFactory,
     PatientFactory,
-    PractitionerFactory,
     TreatmentPlanFactory,
     full_week_hours,
 )
@@ -99,9 +97,7 @@ def _course_rows(first_monday: dt.date) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_six_clerks_booking_the_same_slot_at_once_leave_one_winner_and_no_overlaps(live_server):
-    practitioner = PractitionerFactory(username="alice")
-    location = LocationFactory()
+def test_six_clerks_booking_the_same_slot_at_once_leave_one_winner_and_no_overlaps(live_server, practitioner, location):
     full_week_hours(practitioner, location)
     plans = []
     for _ in range(CLERKS):
@@ -116,8 +112,7 @@ def test_six_clerks_booking_the_same_slot_at_once_leave_one_winner_and_no_overla
             )
         )
     clerks = [FrontDeskFactory(username=f"clerk{n}") for n in range(CLERKS)]
-    first_monday = timezone.localdate() + dt.timedelta(days=7)
-    first_monday += dt.timedelta(days=(7 - first_monday.weekday()) % 7)
+    first_monday = monday_ahead()
     # An address with dots: the cookie jar files a bare "localhost" under "localhost.local".
     base = live_server.url.replace("localhost", "127.0.0.1")
     host = urllib.parse.urlsplit(base).hostname

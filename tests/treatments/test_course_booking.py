@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import monday_ahead
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
@@ -24,17 +25,6 @@ from tests.html import assert_valid_html
 from treatments.models import Appointment, Closure, Location, TreatmentPlan, local_datetime
 
 pytestmark = pytest.mark.django_db
-
-
-def monday_ahead(weeks: int = 1) -> dt.date:
-    """The first Monday at least `weeks` weeks from today."""
-    day = timezone.localdate() + dt.timedelta(days=7 * weeks)
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-
-@pytest.fixture
-def location():
-    return LocationFactory(name="Main clinic")
 
 
 @pytest.fixture

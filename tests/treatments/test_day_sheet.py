@@ -7,17 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import (
-    AppointmentFactory,
-    LocationFactory,
-    PatientFactory,
-    PractitionerFactory,
-    TreatmentPlanFactory,
-    UserFactory,
-    full_week_hours,
-)
+from tests.clock import at
+from tests.factories import AppointmentFactory, LocationFactory, PractitionerFactory, appointments_at, full_week_hours
 from tests.html import assert_valid_html
-from treatments.models import Appointment, Closure, Leave, local_datetime
+from treatments.models import Appointment, Closure, Leave
 
 pytestmark = pytest.mark.django_db
 
@@ -25,58 +18,30 @@ DAY_URL = reverse("treatments:day")
 EVERY_DAY = range(7)
 
 
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return local_datetime(day, dt.time(hour, minute))
-
-
 def card_ids(response) -> list[str]:
     return re.findall(r'id="appointment-(\d+)"', response.content.decode())
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def clinic(practitioner, other_practitioner):
+def clinic(practitioner, other_practitioner, location):
     """Alice and Bob both work every day at the main clinic, 08:00–18:00."""
-    location = LocationFactory()
     full_week_hours(practitioner, location, starts=dt.time(8), ends=dt.time(18), days=EVERY_DAY)
     full_week_hours(other_practitioner, location, starts=dt.time(8), ends=dt.time(18), days=EVERY_DAY)
     return location
 
 
-# --- who may see it -------------------------------------------------------------------------
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(client):
-    response = client.get(DAY_URL)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def test_a_signed_in_user_without_a_role_is_refused(client_for):
-    response = client_for(UserFactory()).get(DAY_URL)
-    assert response.status_code == 403
-
-
-@pytest.mark.parametrize("persona", ["front_desk_client", "practitioner_client", "clinic_admin_client"])
-def test_every_staff_role_sees_the_day_sheet(request, persona, clinic):
-    response = request.getfixturevalue(persona).get(DAY_URL)
-    assert response.status_code == 200
-    assert_valid_html(response.content)
+# Who may see it: tests/treatments/test_diary_access.py.
 
 
 # --- what it shows --------------------------------------------------------------------------
 
 
-def test_the_front_desk_sees_each_practitioners_day_side_by_side(
-    front_desk_client, practitioner, other_practitioner, clinic, today
-):
-    patient = PatientFactory(given_name="Maria", family_name="Lopez")
-    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, sessions_planned=10)
-    AppointmentFactory(practitioner=practitioner, patient=patient, plan=plan, location=clinic, starts_at=at(today, 9))
+def test_the_front_desk_sees_each_practitioners_day_side_by_side(front_desk_client, other_practitioner, clinic, plan):
+    """Alice has Maria on session 1 of her plan; Bob has a new patient at the same time."""
+    today = timezone.localdate()
+    AppointmentFactory(
+        practitioner=plan.practitioner, patient=plan.patient, plan=plan, location=clinic, starts_at=at(today, 9)
+    )
     AppointmentFactory(
         practitioner=other_practitioner, location=clinic, starts_at=at(today, 9), kind=Appointment.Kind.INITIAL
     )
@@ -86,7 +51,7 @@ def test_the_front_desk_sees_each_practitioners_day_side_by_side(
     html = response.content.decode()
     assert html.index("Alice Chen") < html.index("Bob Reyes")
     assert "Maria Lopez" in html
-    assert patient.mrn in html
+    assert plan.patient.mrn in html
     assert "Session 1 of 10" in html
     assert "Initial consultation" in html
     assert "Today" in html
@@ -182,18 +147,9 @@ def test_an_unknown_location_says_so_and_shows_every_location(front_desk_client,
 def _fill_day(day: dt.date, practitioners: list, location, *, per_practitioner: int) -> None:
     """Ten-minute appointments back to back from 08:00, one patient per practitioner, some on plans."""
     for practitioner in practitioners:
-        patient = PatientFactory()
-        plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, sessions_planned=12)
         start = at(day, 8) + dt.timedelta(minutes=10 * Appointment.objects.filter(practitioner=practitioner).count())
-        for index in range(per_practitioner):
-            AppointmentFactory(
-                practitioner=practitioner,
-                patient=patient,
-                location=location,
-                plan=plan if index < 12 else None,
-                starts_at=start + dt.timedelta(minutes=10 * index),
-                ends_at=start + dt.timedelta(minutes=10 * index + 10),
-            )
+        starts = [start + dt.timedelta(minutes=10 * index) for index in range(per_practitioner)]
+        appointments_at(practitioner, location, starts, minutes=10)
 
 
 # Session, user, roles and the request's savepoint pair; then locations, closures, leave, appointments, hours.

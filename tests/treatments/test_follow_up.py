@@ -12,7 +12,7 @@ from tests.factories import AppointmentFactory, ConsentFactory, IntakeFactory, P
 from tests.html import assert_valid_html
 from tests.treatments.test_progress import sign_sessions
 from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
-from treatments.progress.follow_up import follow_up_propose
+from treatments.progress.follow_up import FollowUpFindings, follow_up_propose, follow_up_record
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,22 @@ def test_a_completed_plan_without_sessions_is_followed_up_six_months_from_today(
     follow_up = follow_up_propose(plan=plan, by=practitioner)
     assert follow_up.due_on == timezone.localdate() + relativedelta(months=6)
     assert follow_up.history.first().history_user == practitioner
+
+
+def test_the_services_read_the_clock_they_are_given(plan, completed, practitioner):
+    # A plan without sessions is due six months after `now`; findings dated after `now` are refused.
+    plan_without = TreatmentPlanFactory(patient=plan.patient, practitioner=practitioner)
+    plan_without.status = TreatmentPlan.Status.COMPLETED
+    then = timezone.now() - dt.timedelta(days=30)
+    assert follow_up_propose(plan=plan_without, by=practitioner, now=then).due_on == timezone.localdate(
+        then
+    ) + relativedelta(months=6)
+    follow_up = follow_up_propose(plan=completed, by=practitioner)
+    tomorrow = FollowUpFindings(timezone.localdate(then) + dt.timedelta(days=1), D("3.0"), D("2.0"), False, False)
+    with pytest.raises(ValueError, match="in the future"):
+        follow_up_record(follow_up=follow_up, findings=tomorrow, by=practitioner, now=then)
+    follow_up.refresh_from_db()
+    assert not follow_up.is_recorded
 
 
 def test_six_months_after_august_31_is_the_last_day_of_february(plan, practitioner):
@@ -246,9 +262,9 @@ def test_a_recorded_follow_up_can_be_corrected(practitioner_client, proposed, co
     [
         ("first_step_pain", "-1", "Enter a score from 0 (no pain) to 10"),
         ("first_step_pain", "11", "Enter a score from 0 (no pain) to 10"),
-        ("first_step_pain", "abc", "Enter a score from 0 (no pain) to 10"),
-        ("first_step_pain", "4.55", "with at most one decimal"),
-        ("first_step_pain", "", "Enter a score from 0 (no pain) to 10"),
+        ("first_step_pain", "abc", "Enter the score as a number from 0 to 10"),
+        ("first_step_pain", "4.55", "Use at most one decimal (e.g. 6.5)"),
+        ("first_step_pain", "", "Enter the patient's score (0 to 10)."),
         ("average_pain", "10.5", "Enter a score from 0 (no pain) to 10"),
         ("symptoms_returned", "", "Answer yes or no."),
         ("new_treatment_needed", "maybe", "Answer yes or no."),

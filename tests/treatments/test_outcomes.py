@@ -22,6 +22,7 @@ import pytest
 from django.utils import timezone
 
 from patients.models import Intake
+from tests.clock import clinic_now
 from tests.factories import (
     AppointmentFactory,
     IntakeFactory,
@@ -41,7 +42,8 @@ from treatments.progress.outcomes import (
 )
 
 pytestmark = pytest.mark.django_db
-START = timezone.now() - dt.timedelta(days=200)
+# Counted back from the clinic clock every test here runs on (tests/treatments/conftest.py), not from the real one.
+START = clinic_now() - dt.timedelta(days=200)
 A, B, C = TreatmentPlan.Approach.ACUPUNCTURE, TreatmentPlan.Approach.ACUPUNCTURE_PT, TreatmentPlan.Approach.OTHER
 
 

@@ -14,7 +14,6 @@ from tests.factories import (
     ConsentFactory,
     DiagnosisFactory,
     FrontDeskFactory,
-    LocationFactory,
     PatientFactory,
     TreatmentPlanFactory,
 )
@@ -260,8 +259,7 @@ def test_only_practitioners_get_edit_and_status_actions(practitioner_client, cli
     assert "Edit plan" not in clinic_admin_client.get(plan.get_absolute_url()).content.decode()
 
 
-def test_the_plan_page_numbers_sessions_in_clinic_time_and_offers_re_booking(front_desk_client, plan):
-    location = LocationFactory()
+def test_the_plan_page_numbers_sessions_in_clinic_time_and_offers_re_booking(front_desk_client, plan, location):
     first = AppointmentFactory(
         plan=plan,
         patient=plan.patient,
@@ -315,10 +313,9 @@ def test_a_plan_whose_patient_has_no_consent_says_so_instead_of_offering_booking
 
 @pytest.mark.parametrize("client_name", ["front_desk_client", "practitioner_client"])
 def test_the_plan_page_runs_the_same_queries_with_1_and_12_appointments(
-    request, django_assert_num_queries, plan, client_name
+    request, django_assert_num_queries, plan, location, client_name
 ):
     client = request.getfixturevalue(client_name)
-    location = LocationFactory()
 
     def book(day):
         AppointmentFactory(
@@ -379,8 +376,7 @@ def test_the_edit_form_keeps_a_resolved_diagnosis_the_plan_already_treats(practi
     assert "status" not in response.context["form"].fields
 
 
-def test_sessions_cannot_be_set_below_the_number_already_booked(practitioner_client, plan):
-    location = LocationFactory()
+def test_sessions_cannot_be_set_below_the_number_already_booked(practitioner_client, plan, location):
     for day in range(1, 10):
         AppointmentFactory(
             plan=plan, patient=plan.patient, practitioner=plan.practitioner, location=location, starts_at=soon(day)
@@ -475,6 +471,53 @@ def test_impossible_status_changes_are_explained_and_change_nothing(practitioner
         assert "alert-danger" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == status
+
+
+# --- the plan's own status moves ------------------------------------------------------
+
+
+S = TreatmentPlan.Status
+
+
+@pytest.mark.parametrize(
+    ("status", "moves"),
+    [
+        (S.DRAFT, (S.ACTIVE, S.DISCONTINUED)),
+        (S.ACTIVE, (S.COMPLETED, S.DISCONTINUED)),
+        (S.COMPLETED, ()),
+        (S.DISCONTINUED, ()),
+    ],
+)
+def test_a_plan_moves_forward_only_and_a_finished_plan_stays_as_it_was(status, moves):
+    plan = TreatmentPlan(status=status)
+    assert plan.allowed_status_moves() == moves
+    assert plan.is_finished is (not moves)
+
+
+def test_a_draft_is_activated_only_with_consent_in_force(practitioner):
+    plan = TreatmentPlanFactory(practitioner=practitioner, status=S.DRAFT)
+    assert "no consent to acupuncture in force" in plan.status_move_refusal(S.ACTIVE)
+    assert plan.status_move_refusal(S.DISCONTINUED) is None
+    ConsentFactory(patient=plan.patient)
+    assert plan.status_move_refusal(S.ACTIVE) is None
+
+
+def test_a_move_the_plan_refuses_changes_nothing(plan, practitioner):
+    plan.move_to(S.COMPLETED, by=practitioner)
+    with pytest.raises(ValueError, match="A completed plan cannot be made active"):
+        plan.move_to(S.ACTIVE, by=practitioner)
+    plan.refresh_from_db()
+    assert plan.status == S.COMPLETED
+
+
+def test_discontinuing_keeps_the_reason_and_the_history_names_who(plan, practitioner):
+    with pytest.raises(ValueError, match="Give a reason for stopping the course"):
+        plan.move_to(S.DISCONTINUED, reason="  ", by=practitioner)
+    plan.move_to(S.DISCONTINUED, reason=" Moved abroad ", by=practitioner)
+    plan.refresh_from_db()
+    assert (plan.status, plan.discontinued_reason) == (S.DISCONTINUED, "Moved abroad")
+    latest = plan.history.first()
+    assert (latest.status, latest.history_user) == (S.DISCONTINUED, practitioner)
 
 
 def test_the_front_desk_cannot_change_a_plans_status(front_desk_client, plan):

@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.html import assert_valid_html
 from treatments.models import ReliefRule, TreatmentPlan, local_datetime
-from treatments.progress.plan_progress import is_relapse, patient_progress, plan_progress
+from treatments.progress.plan_progress import patient_progress, plan_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +146,9 @@ def test_relief_after_the_midpoint_still_leaves_the_flag(plan):
 
 def test_relapse_is_a_rise_of_the_rule_amount_or_a_new_course():
     rule = ReliefRule()
-    assert is_relapse(rule, end_first_step=D("3.0"), follow_up_first_step=D("4.9"), new_treatment_needed=False)
-    assert not is_relapse(rule, end_first_step=D("3.0"), follow_up_first_step=D("4.8"), new_treatment_needed=False)
-    assert is_relapse(rule, end_first_step=D("3.0"), follow_up_first_step=D("2.0"), new_treatment_needed=True)
+    assert rule.is_relapse(end_first_step=D("3.0"), follow_up_first_step=D("4.9"), new_treatment_needed=False)
+    assert not rule.is_relapse(end_first_step=D("3.0"), follow_up_first_step=D("4.8"), new_treatment_needed=False)
+    assert rule.is_relapse(end_first_step=D("3.0"), follow_up_first_step=D("2.0"), new_treatment_needed=True)
 
 
 def test_a_stricter_rule_moves_relief_later_or_out_of_reach(plan, clinic_admin):

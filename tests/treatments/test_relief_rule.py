@@ -142,3 +142,49 @@ def test_every_progress_page_judges_by_the_new_rule_at_once(clinic_admin_client,
     text = practitioner_client.get(url).content.decode()
     assert "Not yet" in text
     assert "Relief · session" not in text
+
+
+# --- the rule itself ------------------------------------------------------------
+
+
+def test_relief_is_a_first_step_fall_of_the_rule_amount():
+    rule = ReliefRule()  # first-step pain down at least 1.9
+    assert rule.is_met_by(baseline_first_step=D("7.0"), baseline_average=None, first_step=D("5.1"), average=None)
+    assert not rule.is_met_by(baseline_first_step=D("7.0"), baseline_average=None, first_step=D("5.2"), average=None)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "now", "met"),
+    [
+        ("10.0", "8.0", False),  # 2 points, but only 20%
+        ("10.0", "7.0", True),  # 3 points and 30%
+        ("5.0", "3.4", False),  # 32%, but only 1.6 points
+        ("5.0", "3.0", True),  # 2 points and 40%
+    ],
+)
+def test_relief_by_average_pain_needs_both_the_points_and_the_percentage(baseline, now, met):
+    rule = ReliefRule()  # average pain down at least 30% and at least 2.0
+    assert (
+        rule.is_met_by(baseline_first_step=None, baseline_average=D(baseline), first_step=None, average=D(now)) is met
+    )
+
+
+def test_a_missing_score_or_a_painless_baseline_meets_nothing():
+    rule = ReliefRule(first_step_drop=D("0.1"), average_drop_percent=1, average_drop_points=D("0.1"))
+    assert not rule.is_met_by(baseline_first_step=None, baseline_average=None, first_step=D("0"), average=D("0"))
+    assert not rule.is_met_by(baseline_first_step=D("5.0"), baseline_average=D("5.0"), first_step=None, average=None)
+    assert not rule.is_met_by(baseline_first_step=None, baseline_average=D("0.0"), first_step=None, average=D("0.0"))
+
+
+def test_relapse_needs_a_score_at_both_ends_unless_a_new_course_is_needed():
+    rule = ReliefRule()
+    assert not rule.is_relapse(end_first_step=None, follow_up_first_step=D("9.0"), new_treatment_needed=False)
+    assert not rule.is_relapse(end_first_step=D("2.0"), follow_up_first_step=None, new_treatment_needed=False)
+    assert rule.is_relapse(end_first_step=None, follow_up_first_step=None, new_treatment_needed=True)
+
+
+def test_the_relapse_rule_reads_as_the_pages_print_it():
+    assert ReliefRule(relapse_rise=D("2.0")).describe_relapse() == (
+        "first-step pain back up by at least 2 points since the last session of the plan, "
+        "or a new course of treatment needed"
+    )

@@ -6,31 +6,11 @@ import pytest
 
 from tests.factories import TreatmentSessionFactory
 from tests.html import assert_valid_html
-from tests.treatments.session_support import (
-    make_checked_in,
-    make_patient,
-    make_plan,
-    session_url,
-)
+from tests.treatments.session_support import session_url
 from treatments.models import Appointment, SessionAmendment, TreatmentSession
 from treatments.sessions.services import SessionRefused, session_amend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def patient(practitioner):
-    return make_patient(practitioner)
-
-
-@pytest.fixture
-def plan(patient, practitioner):
-    return make_plan(patient, practitioner)
-
-
-@pytest.fixture
-def appointment(patient, practitioner, plan):
-    return make_checked_in(patient, practitioner, plan)
 
 
 @pytest.fixture

@@ -1,19 +1,35 @@
-"""Safety at the point of care: each refusal says why, and nothing is written.
+"""Safety at the point of care: each refusal says why, and nothing is written, whoever calls the services.
 
 No consent (or a severe bleeding disorder): no session at all. A pacemaker, or a consent that does not
 cover it: no electroacupuncture. Heat needs consent too. A point to avoid in pregnancy needs a reason.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from patients.models import Intake
-from tests.factories import AppointmentFactory, ConsentFactory, IntakeFactory, PatientFactory, TreatmentSessionFactory
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    IntakeFactory,
+    PatientFactory,
+    PractitionerFactory,
+    TreatmentSessionFactory,
+)
 from tests.html import assert_valid_html
 from tests.treatments.session_support import counts, session_data, session_url, start_url, today_at
-from treatments.models import Appointment, TreatmentSession
+from treatments.models import AcupuncturePoint, Appointment, TreatmentSession
+from treatments.sessions.services import (
+    ElectroRow,
+    PointRow,
+    SessionRefused,
+    session_amend,
+    session_save,
+    session_sign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +232,89 @@ def test_a_patient_who_is_not_pregnant_needs_no_override(practitioner_client, pr
     page = practitioner_client.get(start_url(appointment)).content.decode()
     assert "pregnancy_override_reason" not in page
     assert practitioner_client.post(start_url(appointment), session_data(points=[("SP6", "both")])).status_code == 302
+
+
+# --- the same rules for any caller of the services --------------------------------------------
+
+
+def point(code: str) -> AcupuncturePoint:
+    return AcupuncturePoint.objects.get(code=code)
+
+
+RECORD = {"first_step_pain_before": Decimal("6.5"), "average_pain_before": Decimal("5.0")}
+
+
+def test_the_service_refuses_what_the_page_refuses_and_writes_nothing(practitioner):
+    # Four patients at 14:00, so four practitioners.
+    _, pacemaker = patient_with(practitioner, consent=FULL_CONSENT, implanted_device=True)
+    _, no_heat = patient_with(PractitionerFactory(), consent={"covers_heat": False})
+    _, no_consent = patient_with(PractitionerFactory(), consent=None)
+    _, expecting = pregnant(PractitionerFactory())
+    electro = [ElectroRow(point_a=point("KI3"), point_b=point("KI1"), frequency_hz=Decimal(2), minutes=20)]
+    attempts = [
+        (pacemaker, {"electro": electro}, "Implanted electrical device — electroacupuncture is not allowed"),
+        (no_heat, {"record": RECORD | {"heat": "moxibustion"}}, "does not cover heat"),
+        (no_consent, {}, "There is no consent to acupuncture on file"),
+        (expecting, {"points": [PointRow(point=point("SP6"))]}, "SP6 is to be avoided in pregnancy"),
+    ]
+    for appointment, values, refusal in attempts:
+        with pytest.raises(SessionRefused, match=refusal):
+            session_save(appointment=appointment, **{"record": RECORD} | values, by=appointment.practitioner)
+    assert counts() == {"TreatmentSession": 0, "NeedledPoint": 0, "ElectroStimulation": 0, "AdverseEvent": 0}
+
+
+def test_the_service_keeps_a_pregnancy_reason_only_while_a_point_needs_it(practitioner):
+    _, appointment = pregnant(practitioner)
+    reason = {"pregnancy_override_reason": "Obstetrician asked for it"}
+    session = session_save(
+        appointment=appointment, record=RECORD | reason, points=[PointRow(point=point("SP6"))], by=practitioner
+    )
+    assert session.pregnancy_override_reason == "Obstetrician asked for it"
+    session = session_save(
+        appointment=appointment, record=reason, points=[PointRow(point=point("KI3"))], by=practitioner
+    )
+    session.refresh_from_db()
+    assert session.pregnancy_override_reason == ""
+    assert TreatmentSession.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Appointment.Status.BOOKED, Appointment.Status.NO_SHOW])
+def test_no_session_is_recorded_for_a_patient_who_did_not_come(practitioner, status):
+    _, appointment = patient_with(practitioner, consent=FULL_CONSENT)
+    appointment.status = status
+    appointment.save(update_fields=["status"])
+    with pytest.raises(SessionRefused, match="a session is recorded only for a patient who came"):
+        session_save(appointment=appointment, record=RECORD, by=practitioner)
+    assert not TreatmentSession.objects.exists()
+
+
+def test_signing_and_amending_keep_the_time_they_are_told(practitioner):
+    _, appointment = patient_with(practitioner, consent=FULL_CONSENT)
+    after = {"first_step_pain_after": Decimal("3.0"), "average_pain_after": Decimal("2.5")}
+    session = session_save(appointment=appointment, record=RECORD | after, by=practitioner)
+    signed_at = appointment.ends_at + dt.timedelta(minutes=10)
+    session_sign(session=session, by=practitioner, now=signed_at)
+    amended_at = signed_at + dt.timedelta(days=1)
+    amendment = session_amend(
+        session=session,
+        changes={"average_pain_after": Decimal("2.0")},
+        reason="Misheard",
+        by=practitioner,
+        now=amended_at,
+    )
+    session.refresh_from_db()
+    amendment.refresh_from_db()
+    assert (session.signed_at, amendment.amended_at) == (signed_at, amended_at)
+    assert amendment.changes == {"average_pain_after": ["2.5", "2.0"]}
+
+
+def test_an_amendment_cannot_touch_what_was_given_or_erase_an_after_score(practitioner):
+    _, appointment = patient_with(practitioner, consent=FULL_CONSENT)
+    session = TreatmentSessionFactory(appointment=appointment)
+    for changes, refusal in (
+        ({"heat": "moxibustion"}, "heat cannot be amended"),
+        ({"average_pain_after": None}, "keeps its average pain after"),
+    ):
+        with pytest.raises(SessionRefused, match=refusal):
+            session_amend(session=session, changes=changes, reason="Why not", by=practitioner)
+    assert not session.amendments.exists()

@@ -15,16 +15,7 @@ from django.utils import timezone
 from patients.models import SymptomRecord
 from tests.factories import AppointmentFactory, SymptomRecordFactory, TreatmentSessionFactory
 from tests.html import assert_valid_html
-from tests.treatments.session_support import (
-    counts,
-    make_checked_in,
-    make_patient,
-    make_plan,
-    session_data,
-    session_url,
-    start_url,
-    today_at,
-)
+from tests.treatments.session_support import counts, session_data, session_url, start_url, today_at
 from treatments.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -36,21 +27,6 @@ from treatments.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def patient(practitioner):
-    return make_patient(practitioner)
-
-
-@pytest.fixture
-def plan(patient, practitioner):
-    return make_plan(patient, practitioner)
-
-
-@pytest.fixture
-def appointment(patient, practitioner, plan):
-    return make_checked_in(patient, practitioner, plan)
 
 
 def messages_of(response) -> list[str]:

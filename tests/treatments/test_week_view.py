@@ -7,17 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import (
-    AppointmentFactory,
-    LocationFactory,
-    PatientFactory,
-    PractitionerFactory,
-    TreatmentPlanFactory,
-    UserFactory,
-    full_week_hours,
-)
+from tests.clock import at, next_weekday
+from tests.factories import AppointmentFactory, PractitionerFactory, appointments_at, full_week_hours
 from tests.html import assert_valid_html
-from treatments.models import Appointment, Closure, Leave, local_datetime
+from treatments.models import Appointment, Closure, Leave
 
 pytestmark = pytest.mark.django_db
 
@@ -30,28 +23,14 @@ def entries(response) -> int:
 
 
 @pytest.fixture
-def clinic(practitioner, other_practitioner):
-    location = LocationFactory()
+def clinic(practitioner, other_practitioner, location):
+    """Alice works weekdays 09:00–17:00 at the main clinic, Bob 12:00–20:00."""
     full_week_hours(practitioner, location)
     full_week_hours(other_practitioner, location, starts=dt.time(12), ends=dt.time(20))
     return location
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client):
-    response = client.get(WEEK_URL)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def test_a_signed_in_user_without_a_role_is_refused(client_for):
-    assert client_for(UserFactory()).get(WEEK_URL).status_code == 403
-
-
-@pytest.mark.parametrize("persona", ["front_desk_client", "practitioner_client", "clinic_admin_client"])
-def test_every_staff_role_sees_the_week(request, persona, clinic):
-    response = request.getfixturevalue(persona).get(WEEK_URL)
-    assert response.status_code == 200
-    assert_valid_html(response.content)
+# Who may see it: tests/treatments/test_diary_access.py.
 
 
 def test_a_practitioner_sees_their_own_week_by_default(practitioner_client, practitioner, other_practitioner, clinic):
@@ -76,20 +55,12 @@ def test_the_week_runs_monday_to_sunday_whatever_day_is_asked_for(front_desk_cli
     assert f"start={MONDAY + dt.timedelta(days=7)}&amp;practitioner={other_practitioner.pk}" in html
 
 
-def test_appointments_land_on_their_day_with_session_numbers(front_desk_client, practitioner, clinic):
-    patient = PatientFactory(given_name="Maria", family_name="Lopez")
-    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, sessions_planned=8)
+def test_appointments_land_on_their_day_with_session_numbers(front_desk_client, practitioner, clinic, patient, plan):
     wednesday = MONDAY + dt.timedelta(days=2)
     AppointmentFactory(
-        practitioner=practitioner,
-        patient=patient,
-        plan=plan,
-        location=clinic,
-        starts_at=local_datetime(wednesday, dt.time(14, 30)),
+        practitioner=practitioner, patient=patient, plan=plan, location=clinic, starts_at=at(wednesday, 14, 30)
     )
-    AppointmentFactory(
-        practitioner=PractitionerFactory(), location=clinic, starts_at=local_datetime(MONDAY, dt.time(9))
-    )
+    AppointmentFactory(practitioner=PractitionerFactory(), location=clinic, starts_at=at(MONDAY, 9))
 
     response = front_desk_client.get(WEEK_URL, {"practitioner": practitioner.pk, "start": MONDAY.isoformat()})
 
@@ -97,7 +68,7 @@ def test_appointments_land_on_their_day_with_session_numbers(front_desk_client, 
     assert [len(column.appointments) for column in columns] == [0, 0, 1, 0, 0, 0, 0]
     html = response.content.decode()
     assert "Maria Lopez" in html
-    assert "Session 1 of 8" in html
+    assert "Session 1 of 10" in html
     assert "14:30–15:15" in html
 
 
@@ -152,20 +123,13 @@ def test_a_front_desk_clerk_is_not_a_practitioner_to_choose(front_desk_client, f
 
 
 def _fill_week(practitioner, location, count: int) -> None:
-    patient = PatientFactory()
-    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, sessions_planned=12)
+    """Quarter-hour appointments from 07:00, spread over the seven days of MONDAY's week, after any already there."""
     already = Appointment.objects.filter(practitioner=practitioner).count()
-    for index in range(already, already + count):
-        day = MONDAY + dt.timedelta(days=index % 7)
-        start = local_datetime(day, dt.time(7)) + dt.timedelta(minutes=15 * (index // 7))
-        AppointmentFactory(
-            practitioner=practitioner,
-            patient=patient,
-            location=location,
-            plan=plan if index < 12 else None,
-            starts_at=start,
-            ends_at=start + dt.timedelta(minutes=15),
-        )
+    starts = [
+        at(MONDAY + dt.timedelta(days=index % 7), 7) + dt.timedelta(minutes=15 * (index // 7))
+        for index in range(already, already + count)
+    ]
+    appointments_at(practitioner, location, starts, minutes=15)
 
 
 # Session, user, roles and the request's savepoint pair; then practitioners, appointments, hours, closures, leave.
@@ -195,26 +159,14 @@ def test_the_week_runs_the_same_queries_for_5_and_200_appointments(
 NEXT_FREE_URL = reverse("treatments:next_free")
 
 
-def next_monday() -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() != 0:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def search(practitioner, location, /, **extra) -> dict:
     return {
         "practitioner": practitioner.pk,
         "location": location.pk,
         "minutes": 45,
-        "from_date": next_monday().isoformat(),
+        "from_date": next_weekday(0).isoformat(),
         **extra,
     }
-
-
-def test_next_free_slot_needs_a_signed_in_staff_member(client, client_for):
-    assert client.get(NEXT_FREE_URL).status_code == 302
-    assert client_for(UserFactory()).get(NEXT_FREE_URL).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["front_desk_client", "practitioner_client", "clinic_admin_client"])
@@ -225,11 +177,10 @@ def test_every_staff_role_may_search_for_free_time(request, persona, practitione
     assert_valid_html(response.content)
 
 
-def test_the_next_five_free_starts_skip_booked_time_and_closures(front_desk_client, practitioner, clinic):
-    monday = next_monday()
-    Closure.objects.create(first_day=monday, last_day=monday, reason="Public holiday")
-    tuesday = monday + dt.timedelta(days=1)
-    AppointmentFactory(practitioner=practitioner, location=clinic, starts_at=local_datetime(tuesday, dt.time(9, 15)))
+def test_the_next_five_free_starts_skip_booked_time_and_closures(front_desk_client, practitioner, clinic, next_monday):
+    Closure.objects.create(first_day=next_monday, last_day=next_monday, reason="Public holiday")
+    tuesday = next_monday + dt.timedelta(days=1)
+    AppointmentFactory(practitioner=practitioner, location=clinic, starts_at=at(tuesday, 9, 15))
 
     response = front_desk_client.get(NEXT_FREE_URL, search(practitioner, clinic))
 

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.access import can_manage_clinic
-from patients.safety import load_facts
 from treatments.diary.scheduling import ScheduleWindow
 from treatments.models import Appointment, Location, TreatmentPlan
 
@@ -89,7 +88,10 @@ def check_bookable(
     ignore=None,
     now: datetime | None = None,
 ) -> None:
-    """Raise BookingRefused for anything other than a clash (clashes are the database's to find)."""
+    """Raise BookingRefused for anything other than a clash (clashes are the database's to find).
+
+    With a plan, this locks the plan's row until the transaction ends (see _refuse_for_plan).
+    """
     now = now or timezone.now()
     if starts_at < now:
         raise BookingRefused("That time has already passed: choose a time from now on.", field="starts_at")
@@ -98,10 +100,7 @@ def check_bookable(
     if not location.is_active:
         raise BookingRefused(f"{location} is not open for booking.", field="location")
     if plan is not None:
-        if not plan.is_bookable:
-            raise BookingRefused("Only an active treatment plan can be booked.")
-        if load_facts(patient).consent_in_force is None:
-            raise BookingRefused("There is no consent to acupuncture on file for this patient.")
+        _refuse_for_plan(plan, adding=1)
     window = ScheduleWindow.load(
         practitioner=practitioner,
         first_day=timezone.localdate(starts_at),
@@ -153,17 +152,18 @@ def _insert(appointment: Appointment) -> Appointment:
     return appointment
 
 
-def _refuse_overbooking(plan: TreatmentPlan, *, adding: int) -> int:
-    """Lock the plan, so two clerks booking it at once cannot overfill it; return the sessions booked."""
-    TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).first()
-    booked = plan.appointments.filter(status__in=Appointment.COUNTED_STATUSES).count()
-    if booked + adding > plan.sessions_planned:
-        remaining = plan.sessions_planned - booked
-        raise BookingRefused(
-            f"The plan has {plan.sessions_planned} sessions and {booked} are booked: "
-            f"{remaining} remain{'' if adding == 1 else f', not {adding}'}.",
-            field="plan",
-        )
+def _refuse_for_plan(plan: TreatmentPlan, *, adding: int) -> int:
+    """Refuse what the plan refuses (TreatmentPlan.booking_refusal); return the sessions already booked.
+
+    The plan's row lock, held to the end of the transaction, makes two clerks
+    booking the same plan take turns, so the count stays true and nobody overfills it.
+    """
+    TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").first()
+    booked = plan.count_booked()
+    refusal = plan.booking_refusal(adding=adding, booked=booked)
+    if refusal:
+        # A plan without room is the plan field's problem (choose another, or none); the rest concern the booking.
+        raise BookingRefused(refusal, field="plan" if plan.sessions_left(booked=booked) < adding else None)
     return booked
 
 
@@ -178,6 +178,7 @@ def appointment_book(
     by,
     plan: TreatmentPlan | None = None,
     override_reason: str = "",
+    now: datetime | None = None,
 ) -> Appointment:
     check_bookable(
         patient=patient,
@@ -188,9 +189,8 @@ def appointment_book(
         by=by,
         override_reason=override_reason,
         plan=plan,
+        now=now,
     )
-    if plan is not None:
-        _refuse_overbooking(plan, adding=1)
     return _insert(
         Appointment(
             patient=patient,
@@ -207,13 +207,15 @@ def appointment_book(
 
 
 @transaction.atomic
-def course_book(*, plan: TreatmentPlan, location: Location, slots: list[tuple[datetime, int]], by) -> list[Appointment]:
+def course_book(
+    *, plan: TreatmentPlan, location: Location, slots: list[tuple[datetime, int]], by, now: datetime | None = None
+) -> list[Appointment]:
     """Book every proposed session of a plan, or none of them.
 
     `slots` holds (start, minutes) for each session still to book. A clash on
     any one rolls back the lot and raises BookingConflict with its `index`.
     """
-    booked = _refuse_overbooking(plan, adding=len(slots))
+    booked = _refuse_for_plan(plan, adding=len(slots))
     appointments = []
     for index, (starts_at, minutes) in enumerate(slots):
         number = booked + index + 1
@@ -228,6 +230,7 @@ def course_book(*, plan: TreatmentPlan, location: Location, slots: list[tuple[da
                     kind=Appointment.Kind.INITIAL if number == 1 else Appointment.Kind.TREATMENT,
                     by=by,
                     plan=plan,
+                    now=now,
                 )
             )
         except BookingConflict as conflict:

@@ -82,14 +82,6 @@ class ScheduleWindow:
                 return pk
         return None
 
-    def is_free(self, start: datetime, minutes: int, location_id: int) -> bool:
-        end = start + timedelta(minutes=minutes)
-        return (
-            self.closed_reason(timezone.localdate(start), location_id) is None
-            and self.within_hours(start, end, location_id)
-            and self.clash(start, end) is None
-        )
-
     def free_starts_on(self, day: date, minutes: int, location_id: int) -> list[datetime]:
         if self.closed_reason(day, location_id):
             return []

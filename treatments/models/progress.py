@@ -17,8 +17,8 @@ from treatments.models.sessions import _points, vas_field, vas_range
 class ReliefRule(models.Model):
     """The clinic's definition of meaningful relief and of relapse. The newest row is in force.
 
-    Defaults follow DOMAIN.md: a fall of 19 mm (1.9 points) in first-step pain
-    for plantar heel pain (Landorf, Radford & Hudson 2010), or for pain in
+    Defaults (docs/clinical/measuring-progress.md#meaningful-change): a fall of 19 mm (1.9 points) in
+    first-step pain for plantar heel pain (Landorf, Radford & Hudson 2010), or for pain in
     general a fall of at least 30% and at least 2 points (Farrar 2001).
     """
 
@@ -76,6 +76,48 @@ class ReliefRule(models.Model):
             f"first-step pain down at least {_points(self.first_step_drop)} points, or average pain down at least "
             f"{self.average_drop_percent}% and at least {_points(self.average_drop_points)} points"
         )
+
+    def describe_relapse(self) -> str:
+        return (
+            f"first-step pain back up by at least {_points(self.relapse_rise)} points since the last session of the "
+            "plan, or a new course of treatment needed"
+        )
+
+    def is_met_by(
+        self,
+        *,
+        baseline_first_step: Decimal | None,
+        baseline_average: Decimal | None,
+        first_step: Decimal | None,
+        average: Decimal | None,
+    ) -> bool:
+        """Whether pain now (first-step, average) is meaningful relief from the baseline; a missing value meets nothing.
+
+        The outcomes table says the same in SQL (treatments.progress.outcomes, CTE `judged`);
+        tests/treatments/test_outcomes_agree_with_progress.py holds the two together.
+        """
+        if (
+            baseline_first_step is not None
+            and first_step is not None
+            and baseline_first_step - first_step >= self.first_step_drop
+        ):
+            return True
+        # A baseline of 0 leaves no pain to lose, and no percentage to take of it.
+        if baseline_average is not None and average is not None and baseline_average > 0:
+            drop = baseline_average - average
+            if drop >= self.average_drop_points and drop * 100 >= baseline_average * self.average_drop_percent:
+                return True
+        return False
+
+    def is_relapse(
+        self, *, end_first_step: Decimal | None, follow_up_first_step: Decimal | None, new_treatment_needed: bool
+    ) -> bool:
+        """At follow-up: a new course is needed, or first-step pain rose by the relapse amount since the plan ended."""
+        if new_treatment_needed:
+            return True
+        if end_first_step is None or follow_up_first_step is None:
+            return False
+        return follow_up_first_step - end_first_step >= self.relapse_rise
 
 
 class FollowUp(models.Model):

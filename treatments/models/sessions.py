@@ -54,6 +54,17 @@ class Meridian(models.TextChoices):
     ASHI = "ASHI", "Ashi (tender point)"
 
 
+class AcupuncturePointQuerySet(models.QuerySet):
+    def flagged_in_pregnancy(self) -> "AcupuncturePointQuerySet":
+        """Points to avoid or to needle with care in pregnancy, as the catalogue marks them now.
+
+        The columns are the clinic's one list (the data migration only seeds them), so a change in the
+        admin reaches the safety banner and the session form's refusal at once. Ordered by number,
+        the order the clinic names them in (LI4, SP6, BL60, BL67).
+        """
+        return self.filter(Q(avoid_in_pregnancy=True) | Q(caution_in_pregnancy=True)).order_by("number", "code")
+
+
 class AcupuncturePoint(models.Model):
     """A point of the catalogue, named by its WHO standard code (loaded by a data migration)."""
 
@@ -67,6 +78,8 @@ class AcupuncturePoint(models.Model):
     caution_in_pregnancy = models.BooleanField(default=False)
     # Ashi points are tender spots found by palpation; the session records where.
     is_ashi = models.BooleanField("ashi point", default=False)
+
+    objects = AcupuncturePointQuerySet.as_manager()
 
     class Meta:
         ordering = ["meridian", "number", "code"]

@@ -1,24 +1,14 @@
 """Forms for writing a treatment plan and moving it through its life (draft, active, finished)."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from clinic.access import Role
+from clinic.models import User
 from patients.models import Diagnosis
+from patients.safety import SafetyFacts
 from treatments.models import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan
 
 SESSIONS_MESSAGE = f"A course is {MIN_SESSIONS} to {MAX_SESSIONS} sessions."
-
-
-def practitioner_choices():
-    """Active members of the Practitioner group: a clinic has a handful, so a plain select is fine."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.PRACTITIONER.value)
-        .order_by("last_name", "first_name", "username")
-        .distinct()
-    )
 
 
 class PractitionerChoiceField(forms.ModelChoiceField):
@@ -83,7 +73,8 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.sessions_booked = sessions_booked
-        self.fields["practitioner"].queryset = practitioner_choices()
+        # A clinic has a handful of practitioners, so a plain select is fine.
+        self.fields["practitioner"].queryset = User.objects.practitioners()
         # This patient's active diagnoses, plus any the plan already treats that have since resolved,
         # so editing a plan never silently drops one.
         treated = Q(pk__in=self.instance.diagnoses.all()) if self.instance.pk else Q(pk__in=[])
@@ -134,17 +125,17 @@ class PlanForm(forms.ModelForm):
 
 
 class PlanStatusForm(forms.Form):
-    """A change of status. The allowed moves are here, so the view and the page agree on them."""
+    """A change of status, named by the page's button. Which moves the plan allows, and when, is the plan's to say."""
 
     ACTIVATE, COMPLETE, DISCONTINUE = "activate", "complete", "discontinue"
-    # action -> (statuses it may start from, status it leads to)
-    MOVES = {
-        ACTIVATE: ({TreatmentPlan.Status.DRAFT}, TreatmentPlan.Status.ACTIVE),
-        COMPLETE: ({TreatmentPlan.Status.ACTIVE}, TreatmentPlan.Status.COMPLETED),
-        DISCONTINUE: ({TreatmentPlan.Status.DRAFT, TreatmentPlan.Status.ACTIVE}, TreatmentPlan.Status.DISCONTINUED),
+    # action -> the status it leads to
+    ACTIONS = {
+        ACTIVATE: TreatmentPlan.Status.ACTIVE,
+        COMPLETE: TreatmentPlan.Status.COMPLETED,
+        DISCONTINUE: TreatmentPlan.Status.DISCONTINUED,
     }
 
-    action = forms.ChoiceField(choices=[(a, a) for a in MOVES], widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why is the course stopping?",
         max_length=200,
@@ -153,44 +144,32 @@ class PlanStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, plan: TreatmentPlan, has_consent: bool = True, **kwargs):
+    def __init__(self, *args, plan: TreatmentPlan, facts: SafetyFacts | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.has_consent = has_consent
+        self.facts = facts
 
     @classmethod
     def allowed_actions(cls, plan: TreatmentPlan) -> list[str]:
-        return [action for action, (sources, _) in cls.MOVES.items() if plan.status in sources]
+        moves = plan.allowed_status_moves()
+        return [action for action, status in cls.ACTIONS.items() if status in moves]
 
     def problem_with(self, action: str) -> str | None:
         """Why `action` cannot be done to this plan now, or None if it can."""
-        if action not in self.MOVES:
+        if action not in self.ACTIONS:
             return "Choose what to do with the plan."
-        sources, target = self.MOVES[action]
-        if self.plan.status not in sources:
-            return (
-                f"A {self.plan.get_status_display().lower()} plan cannot be made "
-                f"{TreatmentPlan.Status(target).label.lower()}."
-            )
-        if action == self.ACTIVATE and not self.has_consent:
-            return "There is no consent to acupuncture in force for this patient: record it before activating the plan."
-        return None
+        return self.plan.status_move_refusal(self.ACTIONS[action], facts=self.facts)
 
     def clean(self):
         cleaned = super().clean()
         problem = self.problem_with(cleaned.get("action", ""))
         if problem:
             raise forms.ValidationError(problem)
-        if cleaned["action"] == self.DISCONTINUE and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Give a reason for stopping the course.")
+        if refusal := self.plan.stop_reason_refusal(self.ACTIONS[cleaned["action"]], cleaned.get("reason", "")):
+            self.add_error("reason", refusal)
         return cleaned
 
-    def apply(self) -> TreatmentPlan:
-        _, target = self.MOVES[self.cleaned_data["action"]]
-        self.plan.status = target
-        fields = ["status", "updated_at"]
-        if target == TreatmentPlan.Status.DISCONTINUED:
-            self.plan.discontinued_reason = self.cleaned_data["reason"].strip()
-            fields.append("discontinued_reason")
-        self.plan.save(update_fields=fields)
-        return self.plan
+    @property
+    def status(self) -> str:
+        """The status the valid form moves the plan to."""
+        return self.ACTIONS[self.cleaned_data["action"]]

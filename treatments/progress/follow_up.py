@@ -4,10 +4,12 @@ A completed plan gets one FollowUp, due six months after its last signed
 session. Recording it judges relapse by the relief rule in force at that
 moment and stores the verdict, so a later change of rule never rewrites a
 patient's history.
+
+Definitions: docs/clinical/measuring-progress.md#follow-up-and-relapse.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -15,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from treatments.models import FollowUp, ReliefRule, TreatmentPlan, TreatmentSession
-from treatments.progress.plan_progress import is_relapse, plan_progress
+from treatments.progress.plan_progress import plan_progress
 
 FOLLOW_UP_AFTER = relativedelta(months=6)
 
@@ -32,8 +34,11 @@ def last_session_day(plan: TreatmentPlan) -> date | None:
 
 
 @transaction.atomic
-def follow_up_propose(*, plan: TreatmentPlan, by) -> FollowUp | None:
-    """The plan's follow-up, created when the plan is completed; the existing one if it was proposed already."""
+def follow_up_propose(*, plan: TreatmentPlan, by, now: datetime | None = None) -> FollowUp | None:
+    """The plan's follow-up, created when the plan is completed; the existing one if it was proposed already.
+
+    It is due six months after the last signed session (after `now` for a plan without one).
+    """
     if plan.status != TreatmentPlan.Status.COMPLETED:
         return None
     # The plan's row lock makes two requests for the same plan take turns, so only one proposes.
@@ -41,7 +46,7 @@ def follow_up_propose(*, plan: TreatmentPlan, by) -> FollowUp | None:
     existing = FollowUp.objects.filter(plan=plan).first()
     if existing is not None:
         return existing
-    follow_up = FollowUp(plan=plan, due_on=(last_session_day(plan) or timezone.localdate()) + FOLLOW_UP_AFTER)
+    follow_up = FollowUp(plan=plan, due_on=(last_session_day(plan) or timezone.localdate(now)) + FOLLOW_UP_AFTER)
     follow_up._history_user = by  # the audit history names who proposed it, in a request or not
     follow_up.save()
     return follow_up
@@ -58,8 +63,13 @@ class FollowUpFindings:
 
 
 @transaction.atomic
-def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by) -> FollowUp:
-    """Store what the follow-up found and judge relapse against the end of the plan, by the rule in force."""
+def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by, now: datetime | None = None) -> FollowUp:
+    """Store what the follow-up found and judge relapse against the end of the plan, by the rule in force.
+
+    Raises ValueError for findings dated after `now`'s day: the form refuses those first, at the field.
+    """
+    if findings.recorded_on > timezone.localdate(now):
+        raise ValueError("This date is in the future: record the follow-up once it has happened.")
     rule = ReliefRule.in_force()
     progress = plan_progress(follow_up.plan, rule=rule)
     follow_up.recorded_on = findings.recorded_on
@@ -69,8 +79,7 @@ def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by) -> 
     follow_up.new_treatment_needed = findings.new_treatment_needed
     follow_up.notes = findings.notes
     follow_up.recorded_by = by
-    follow_up.relapsed = is_relapse(
-        rule,
+    follow_up.relapsed = rule.is_relapse(
         end_first_step=progress.end_first_step,
         follow_up_first_step=findings.first_step_pain,
         new_treatment_needed=findings.new_treatment_needed,

@@ -3,13 +3,18 @@
 One SQL statement (CTEs and window functions) turns every plan in scope into a
 row of the values the outcomes table is built from; a second aggregates those
 rows per approach. Python only does arithmetic on the aggregates (confidence
-intervals). Definitions match treatments.progress.plan_progress:
+intervals). Definitions match treatments.progress.plan_progress, and
+tests/treatments/test_outcomes_agree_with_progress.py checks that both give
+every plan the same relief session, end of plan and relapse:
 
 * pain: first-step pain (VAS 0–10); a session's score is the pain before needling;
 * baseline: the intake's, or the first signed session's when there is no intake;
-* end of plan: the last signed session's score; reduction = baseline − end;
-* meaningful relief: the ReliefRule in force; time to relief in weeks from the
-  first signed session to the first session meeting it;
+* end of plan: the last signed session's score; reduction = baseline − end
+  (as the progress page's change from baseline; the end a follow-up is compared
+  with takes the pain after needling when recorded: PlanProgress.end_first_step);
+* meaningful relief: ReliefRule.is_met_by, written again in SQL below (CTE
+  `judged`), with the rule in force; time to relief in weeks from the first
+  signed session to the first session meeting it;
 * improvement after 4 sessions: relief reached by session 4 (plans with at least
   4 signed sessions);
 * NSAIDs: among patients on daily NSAIDs at intake, those whose last session
@@ -17,12 +22,13 @@ intervals). Definitions match treatments.progress.plan_progress:
 * relapse: the stored judgement of a recorded 6-month follow-up.
 
 A plan lacking the data for a figure is counted as missing for that figure.
+
+Definitions and their sources: docs/clinical/measuring-progress.md#outcomes-table.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db import connection, transaction
 
@@ -117,6 +123,7 @@ scored AS (
     WHERE s.signed_at IS NOT NULL
     WINDOW w AS (PARTITION BY s.plan_id ORDER BY s.started_at, s.id)
 ),
+-- ReliefRule.is_met_by in SQL: a NULL comparison meets nothing, as a missing value does there.
 judged AS (
     SELECT sc.*, b.b_fs, b.b_avg,
            ((b.b_fs - sc.fs) >= rule.fs_drop
@@ -164,29 +171,6 @@ LEFT JOIN per_plan pp ON pp.plan_id = p.id
 LEFT JOIN treatments_followup f ON f.plan_id = p.id AND f.recorded_on IS NOT NULL
 """
 )
-
-PLAN_COLUMNS = [
-    "id",
-    "public_id",
-    "approach",
-    "status",
-    "practitioner_id",
-    "patient_id",
-    "sessions_planned",
-    "started_at",
-    "location_id",
-    "sessions",
-    "baseline_first_step",
-    "end_first_step",
-    "reduction",
-    "relief_session",
-    "weeks_to_relief",
-    "improved_by_4",
-    "nsaid_start",
-    "nsaid_end",
-    "nsaid_reduced",
-    "relapsed",
-]
 
 GROUP_SQL = (
     """
@@ -356,7 +340,3 @@ def session_means(scope: Scope, rule: ReliefRule) -> dict[str, list[tuple[int, f
 def change_distribution(scope: Scope, rule: ReliefRule) -> list[tuple[int, int]]:
     """How many plans fell by 0–1, 1–2, … points of first-step pain (negative: got worse)."""
     return [(row["bucket"], row["plans"]) for row in fetch_rows(CHANGE_DISTRIBUTION_SQL, sql_params(scope, rule))]
-
-
-def as_decimal(value: float | None, places: int = 1) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, places)))

@@ -9,13 +9,17 @@ Definitions (the progress pages print them):
   patient has been since the last visit. The pain *after* needling is shown
   beside it as the session's immediate effect.
 * **Meaningful relief** is reached at the first session whose score meets the
-  rule in force (ReliefRule): first-step pain down by at least N points, or
-  average pain down by at least P% and at least M points.
+  rule in force (ReliefRule.is_met_by): first-step pain down by at least N
+  points, or average pain down by at least P% and at least M points.
 * **Time to meaningful relief**: weeks from the first session to that one.
 * A plan with no meaningful relief by its **midpoint** (half its planned
   sessions signed) is flagged for review.
-* **Relapse** at follow-up: first-step pain back up by at least the rule's
-  relapse amount since the last session of the plan, or a new course needed.
+* **Relapse** at follow-up (ReliefRule.is_relapse): first-step pain back up by
+  at least the rule's relapse amount since the last session of the plan, or a
+  new course needed. The last session's first-step pain here is the one after
+  needling when recorded (`end_first_step`); the outcomes table's end of plan is
+  the score before needling. docs/clinical/measuring-progress.md ("End of plan")
+  records the two definitions.
 """
 
 import math
@@ -33,47 +37,6 @@ ONE_DECIMAL = Decimal("0.1")
 
 def _round(value: Decimal | float | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def meets_relief(
-    rule: ReliefRule,
-    *,
-    baseline_first_step: Decimal | None,
-    baseline_average: Decimal | None,
-    first_step: Decimal | None,
-    average: Decimal | None,
-) -> bool:
-    if (
-        baseline_first_step is not None
-        and first_step is not None
-        and baseline_first_step - first_step >= rule.first_step_drop
-    ):
-        return True
-    if baseline_average is not None and average is not None and baseline_average > 0:
-        drop = baseline_average - average
-        if drop >= rule.average_drop_points and drop * 100 >= baseline_average * rule.average_drop_percent:
-            return True
-    return False
-
-
-def _points(value: Decimal) -> str:
-    """1.9 as '1.9', 2.0 as '2' (as ReliefRule.describe() writes them)."""
-    return f"{Decimal(value).normalize():f}"
-
-
-def describe_relapse(rule: ReliefRule) -> str:
-    return (
-        f"first-step pain back up by at least {_points(rule.relapse_rise)} points since the last session of the "
-        "plan, or a new course of treatment needed"
-    )
-
-
-def is_relapse(rule: ReliefRule, *, end_first_step, follow_up_first_step, new_treatment_needed: bool) -> bool:
-    if new_treatment_needed:
-        return True
-    if end_first_step is None or follow_up_first_step is None:
-        return False
-    return follow_up_first_step - end_first_step >= rule.relapse_rise
 
 
 @dataclass(frozen=True)
@@ -200,8 +163,7 @@ def progress_from(
                 first_step_after=session.first_step_pain_after,
                 average_before=session.average_pain_before,
                 average_after=session.average_pain_after,
-                meets_relief=meets_relief(
-                    rule,
+                meets_relief=rule.is_met_by(
                     baseline_first_step=first_step,
                     baseline_average=average,
                     first_step=session.first_step_pain_before,

@@ -3,8 +3,8 @@
 Loaded by migration 0003, and put back by `ensure_catalogue` after a database
 flush (the test suite's transactional tests empty every table).
 
-What is here: every point in DOMAIN.md, and every point of the six meridians
-that run through the leg and foot (Kidney KI1–KI10, Bladder BL36–BL67, Spleen
+What is here: every point named in docs/clinical/acupuncture-points.md, and every point of the
+six meridians that run through the leg and foot (Kidney KI1–KI10, Bladder BL36–BL67, Spleen
 SP1–SP12, Stomach ST31–ST45, Liver LR1–LR12, Gallbladder GB29–GB44). The WHO
 numbering of the Bladder meridian has its outer back line (BL41–BL54) between
 the thigh (BL36–BL40) and the calf (BL55–BL67); those points are listed too, so
@@ -16,7 +16,8 @@ practitioner, written for this project; "cun" is the body-relative inch.
 """
 
 # Points not to be needled in pregnancy without a reasoned override, and one to needle with care
-# (DOMAIN.md; patients/safety.py holds the same lists for the safety banner).
+# (docs/clinical/safety-rules.md#pregnancy). These only seed the catalogue's columns; from then on the
+# columns are the one list (treatments/sessions/pregnancy.py), so a correction in the admin applies at once.
 AVOID_IN_PREGNANCY = frozenset({"LI4", "SP6", "BL60", "BL67"})
 CAUTION_IN_PREGNANCY = frozenset({"GB21"})
 
@@ -440,36 +441,12 @@ _OTHERS: list[tuple[str, str, str, str, int | None, str]] = [
 
 
 def _build() -> list[tuple[str, str, str, str, int | None, str, bool, bool]]:
-    rows = []
-    for meridian, points in _MERIDIANS.items():
-        for number, pinyin, english, location in points:
-            code = f"{meridian}{number}"
-            rows.append(
-                (
-                    code,
-                    pinyin,
-                    english,
-                    meridian,
-                    number,
-                    location,
-                    code in AVOID_IN_PREGNANCY,
-                    code in CAUTION_IN_PREGNANCY,
-                )
-            )
-    for code, pinyin, english, meridian, number, location in _OTHERS:
-        rows.append(
-            (
-                code,
-                pinyin,
-                english,
-                meridian,
-                number,
-                location,
-                code in AVOID_IN_PREGNANCY,
-                code in CAUTION_IN_PREGNANCY,
-            )
-        )
-    return rows
+    on_meridians = [
+        (f"{meridian}{number}", pinyin, english, meridian, number, location)
+        for meridian, points in _MERIDIANS.items()
+        for number, pinyin, english, location in points
+    ]
+    return [(*row, row[0] in AVOID_IN_PREGNANCY, row[0] in CAUTION_IN_PREGNANCY) for row in [*on_meridians, *_OTHERS]]
 
 
 # (code, pinyin, english, meridian, number, location, avoid_in_pregnancy, caution_in_pregnancy)

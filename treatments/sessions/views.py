@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic.access import Role, can_write_clinical, clinical_staff_required, role_required
 from patients.models import Intake
-from patients.safety import SafetyFacts, flags_from, load_facts
+from patients.safety import SafetyFacts, load_facts
 from treatments.access import appointment_for_session, session_for_clinical_read, session_for_clinical_write
 from treatments.models import (
     Appointment,
@@ -27,16 +27,22 @@ from treatments.models import (
 )
 from treatments.models.sessions import TYPICAL_RETENTION
 from treatments.sessions import services
-from treatments.sessions.forms.record import (
-    HOME_CARE_SNIPPETS,
-    AmendForm,
-    PointCatalogue,
-    SessionForms,
-    protocol_points,
-    symptoms_to_rescore,
-    treatment_refusal,
+from treatments.sessions.forms.amend import AmendForm
+from treatments.sessions.forms.page import SessionForms, protocol_points
+from treatments.sessions.forms.points import PointCatalogue
+from treatments.sessions.forms.session import HOME_CARE_SNIPPETS
+from treatments.sessions.pregnancy import safety_flags
+from treatments.sessions.refusals import treatment_refusal
+from treatments.sessions.services import (
+    RECORD_FIELDS,
+    AdverseEventRow,
+    ElectroRow,
+    PointRow,
+    SessionRefused,
+    SymptomScore,
+    session_day,
 )
-from treatments.sessions.services import SessionRefused, session_day
+from treatments.sessions.todays_symptoms import symptoms_to_rescore
 
 REFUSED = 409
 practitioner_required = role_required(Role.PRACTITIONER)
@@ -65,7 +71,7 @@ def _banner(facts: SafetyFacts) -> dict:
     """What templates/patients/_safety_banner.html reads."""
     consent = facts.consent_in_force
     return {
-        "safety_flags": flags_from(facts),
+        "safety_flags": safety_flags(facts),
         "intake": facts.intake,
         "consent": {"state": "in_force" if consent else "none", "current": consent},
     }
@@ -102,6 +108,21 @@ def start_refusal(appointment: Appointment, facts: SafetyFacts) -> tuple[str, st
     return None
 
 
+def _save_values(forms: SessionForms) -> dict:
+    """The valid page as the values session_save takes."""
+    main = forms.main.cleaned_data
+    return {
+        "record": {name: main[name] for name in RECORD_FIELDS},
+        "points": [PointRow(**row) for row in forms.points.filled()],
+        "electro": [ElectroRow(**row) for row in forms.electro.filled()],
+        "events": [AdverseEventRow(**row) for row in forms.events.filled()],
+        "symptom_scores": [
+            SymptomScore(symptom=symptom.symptom, symptom_other=symptom.symptom_other, severity=severity)
+            for symptom, severity in forms.symptoms.scores()
+        ],
+    }
+
+
 def _form_page(request: HttpRequest, session: TreatmentSession, facts: SafetyFacts) -> HttpResponse:
     """The session form for a new session or a draft: show it, apply a protocol, or save it."""
     appointment = session.appointment
@@ -124,18 +145,14 @@ def _form_page(request: HttpRequest, session: TreatmentSession, facts: SafetyFac
             )
         elif forms.is_valid():
             try:
-                session = services.session_save(
-                    session=session,
-                    form=forms.main,
-                    points=forms.points,
-                    electro=forms.electro,
-                    events=forms.events,
-                    symptom_scores=forms.symptoms,
-                    by=request.user,
-                )
+                session = services.session_save(appointment=appointment, **_save_values(forms), by=request.user)
             except SessionRefused as refused:
                 messages.error(request, str(refused))
-                return redirect(session)
+                return (
+                    redirect(session)
+                    if session.pk
+                    else redirect("treatments:session_start", appointment_id=appointment.pk)
+                )
             messages.success(request, "Draft saved. Sign it once the after-treatment scores are in.")
             notice = retention_notice(session.retention_minutes)
             if notice:

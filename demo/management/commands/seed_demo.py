@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clinic.access import Role
 from clinic.models import User
@@ -38,11 +39,13 @@ class Command(BaseCommand):
                 for username, first, last, title, role in DEMO_STAFF
             }
             practitioners = [staff["practitioner"], staff["practitioner2"]]
-            added = seed_patients(practitioners=practitioners, front_desk=staff["frontdesk"])
+            # One moment for the whole demo, so a seed that runs across midnight tells one story.
+            now = timezone.now()
+            added = seed_patients(practitioners=practitioners, front_desk=staff["frontdesk"], now=now)
             # After the patients: the schedule books courses for the demo patients with consent.
-            booked = seed_schedule(practitioners=practitioners, front_desk=staff["frontdesk"])
+            booked = seed_schedule(practitioners=practitioners, front_desk=staff["frontdesk"], now=now)
             # After the schedule: signed sessions for the courses' completed appointments.
-            sessions = seed_sessions(practitioners=practitioners)
+            sessions = seed_sessions(practitioners=practitioners, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({added} patients, {booked} appointments and {sessions} treatment sessions "

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from clinic.access import can_manage_clinic
+from clinic.models import User
+from clinic.widgets import DateInput, TimeInput
 from patients.access import patient_for_front_desk
 from patients.models import Patient
-from treatments.diary.forms.day_and_week import DateInput, MinutesField, practitioners
+from treatments.diary.forms.day_and_week import MinutesField
 from treatments.models import Appointment, Location, TreatmentPlan, local_datetime
 
 # Where a service's complaint about a field belongs on these forms.
@@ -20,13 +22,6 @@ SERVICE_FIELDS = {
 PLAN_KINDS = (Appointment.Kind.INITIAL, Appointment.Kind.TREATMENT)
 USUAL_MINUTES = {Appointment.Kind.INITIAL: 60}
 DEFAULT_MINUTES = 45
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__({"step": 300, **(attrs or {})}, format="%H:%M")
 
 
 def normalize_mrn(text: str) -> str:
@@ -75,7 +70,7 @@ class AppointmentForm(WhenFields):
         help_text="The record number on the patient's chart, e.g. ABC-1234.",
     )
     practitioner = forms.ModelChoiceField(
-        queryset=practitioners(),
+        queryset=User.objects.practitioners(),
         empty_label="Choose a practitioner",
         error_messages={"invalid_choice": "Choose one of the practitioners in the list."},
     )
@@ -114,9 +109,7 @@ class AppointmentForm(WhenFields):
         if patient is not None:
             # The patient is already chosen (from their chart), so offer their active plans instead.
             del self.fields["mrn"]
-            self.fields["plan"].queryset = patient.plans.filter(status=TreatmentPlan.Status.ACTIVE).select_related(
-                "practitioner"
-            )
+            self.fields["plan"].queryset = patient.plans.open_for_booking().select_related("practitioner")
             self.fields["plan"].label_from_instance = lambda plan: f"{plan} with {plan.practitioner.display_name}"
         else:
             # Without a patient there is nothing to choose from; plans are booked from the patient's chart.

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from clinic.widgets import DateInput, TimeInput
 from treatments.models import Location, local_datetime
 
 # A course is planned weeks ahead, not years: this also keeps date arithmetic far from its limits.
@@ -16,13 +17,13 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 class CourseStartForm(forms.Form):
     first_day = forms.DateField(
         label="First session on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": "Choose the day of the first session.", "invalid": "Enter a date."},
     )
     preferred_time = forms.TimeField(
         label="Preferred time",
         input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        widget=TimeInput(step_minutes=15),
         help_text="Each session is placed as close to this time as the diary allows.",
         error_messages={"required": "Choose a time of day.", "invalid": "Enter a time such as 09:00."},
     )
@@ -49,12 +50,12 @@ class SessionSlotForm(forms.Form):
     """One session of the course: a day and a time on the clinic's clock. Length comes from the plan."""
 
     date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": "Choose a day.", "invalid": "Enter a date."},
     )
     time = forms.TimeField(
         input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        widget=TimeInput(step_minutes=15),
         error_messages={"required": "Choose a time.", "invalid": "Enter a time such as 09:00."},
     )
 

@@ -5,21 +5,14 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from clinic.access import Role
 from clinic.models import User
+from clinic.widgets import DateInput
 from treatments.models import Location
 
 # The next-free-slot search looks this far ahead of the chosen day.
 FREE_SLOT_SEARCH_DAYS = 28
 FREE_SLOTS_SHOWN = 5
 MIN_MINUTES, MAX_MINUTES, MINUTES_STEP = 15, 120, 5
-
-
-def practitioners():
-    """Active members of the Practitioner group, in the order the diary lists them."""
-    return User.objects.filter(groups__name=Role.PRACTITIONER.value, is_active=True).order_by(
-        "last_name", "first_name", "username"
-    )
 
 
 class MinutesField(forms.IntegerField):
@@ -38,13 +31,6 @@ class MinutesField(forms.IntegerField):
         )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class DayForm(forms.Form):
     """The day sheet's query string. Ids are checked against lists the view has already loaded."""
 
@@ -59,7 +45,7 @@ class WeekForm(forms.Form):
 
 class NextFreeForm(forms.Form):
     practitioner = forms.ModelChoiceField(
-        queryset=practitioners(),
+        queryset=User.objects.practitioners(),
         empty_label="Choose a practitioner",
         error_messages={"invalid_choice": "Choose one of the practitioners in the list."},
     )

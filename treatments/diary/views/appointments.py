@@ -23,7 +23,7 @@ from patients.access import patient_for_front_desk
 from treatments.access import appointment_for_front_desk
 from treatments.diary.booking import BookingConflict, BookingRefused, appointment_book, appointment_reschedule
 from treatments.diary.forms.appointments import AppointmentForm, CancelForm, MoveForm
-from treatments.models import LATE_CANCELLATION_NOTICE, Appointment, TreatmentPlan
+from treatments.models import LATE_CANCELLATION_NOTICE, Appointment
 
 # Query-string keys that may prefill the booking form (from "next free slot" or a conflict's alternatives).
 PREFILL_KEYS = ("practitioner", "location", "kind", "plan", "date", "time", "minutes")
@@ -98,18 +98,6 @@ def _alternative_links(base_url: str, params: dict, alternatives: list[datetime]
     return links
 
 
-def _lock_plan_with_room(plan: TreatmentPlan) -> None:
-    """Refuse a session beyond the plan's number. The row lock makes two clerks booking the last one take turns."""
-    TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
-    booked = plan.appointments.filter(status__in=Appointment.COUNTED_STATUSES).count()
-    if booked >= plan.sessions_planned:
-        raise BookingRefused(
-            f"All {plan.sessions_planned} sessions of this plan are booked already. "
-            "Cancel one first, or ask the practitioner to change the plan.",
-            field="plan",
-        )
-
-
 # --- views ---------------------------------------------------------------------------------
 
 
@@ -130,8 +118,7 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         plan = data.get("plan")
         try:
-            if plan is not None:
-                _lock_plan_with_room(plan)
+            # The service asks the plan whether it takes one more session, under the plan's row lock.
             appointment = appointment_book(
                 patient=form.patient,
                 practitioner=data["practitioner"],

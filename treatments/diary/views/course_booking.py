@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from patients.safety import load_facts
 from treatments.access import plan_for_scheduling
 from treatments.diary.booking import BookingConflict, BookingRefused, course_book
 from treatments.diary.forms.course_booking import CourseStartForm, SessionSlotForm, parse_fill, slot_initial
@@ -106,20 +105,6 @@ def _plan_queryset():
     return TreatmentPlan.objects.select_related("patient", "practitioner").with_booked_count()
 
 
-def _why_not_bookable(plan: TreatmentPlan, remaining: int) -> str | None:
-    if plan.status == TreatmentPlan.Status.DRAFT:
-        return "This plan is still a draft: a practitioner activates it before its sessions can be booked."
-    if not plan.is_bookable:
-        return f"This plan is {plan.get_status_display().lower()}: no more sessions can be booked for it."
-    if plan.patient.is_archived:
-        return "This patient is archived: restore them before booking."
-    if load_facts(plan.patient).consent_in_force is None:
-        return "There is no consent to acupuncture on file for this patient: it must be recorded before booking."
-    if remaining <= 0:
-        return f"All {plan.sessions_planned} sessions of this plan are booked."
-    return None
-
-
 def _default_start(plan: TreatmentPlan) -> dict:
     """The practitioner's next working day (after the last booked session), at 09:00, where they work that day."""
     today = timezone.localdate()
@@ -187,7 +172,7 @@ def _posted_rows(plan: TreatmentPlan, data: QueryDict, remaining: int) -> list[S
 
 
 def _render(request, plan, *, step: int, **context) -> HttpResponse:
-    remaining = plan.sessions_planned - plan.sessions_booked
+    remaining = plan.sessions_left()
     return render(
         request,
         TEMPLATE,
@@ -198,8 +183,8 @@ def _render(request, plan, *, step: int, **context) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_booking(request: HttpRequest, plan_id) -> HttpResponse:
     plan = plan_for_scheduling(request.user, plan_id, _plan_queryset())
-    remaining = plan.sessions_planned - plan.sessions_booked
-    blocker = _why_not_bookable(plan, remaining)
+    remaining = plan.sessions_left()
+    blocker = plan.booking_refusal()
     if blocker:
         return _render(request, plan, step=0, blocker=blocker)
 

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clinic.access import Role, any_staff_required, has_role
+from clinic.models import User
 from treatments.diary.forms.day_and_week import (
     FREE_SLOT_SEARCH_DAYS,
     FREE_SLOTS_SHOWN,
     DayForm,
     NextFreeForm,
     WeekForm,
-    practitioners,
 )
 from treatments.diary.scheduling import ScheduleWindow
 from treatments.models import Appointment, Closure, Leave, Location, WorkingHours, local_datetime
@@ -49,6 +49,19 @@ class Row:
     @property
     def label(self) -> str:
         return f"{self.hour:02d}:00"
+
+
+@dataclass(kw_only=True)
+class Column:
+    """One column of the grid: a practitioner's day on the day sheet, or one day of the week view."""
+
+    shifts: list[WorkingHours] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    closed_reason: str = ""
+
+    @property
+    def shift_times(self) -> list[tuple[time, time]]:
+        return [(shift.starts, shift.ends) for shift in self.shifts]
 
 
 def _hour_span(shift_times: list[tuple[time, time]], appointments: list[Appointment]) -> range:
@@ -86,7 +99,7 @@ def _leave_text(reason: str) -> str:
     return f"On leave: {reason}" if reason else "On leave"
 
 
-def _fill_rows(columns, hours: range) -> list[Row]:
+def _fill_rows(columns: list[Column], hours: range) -> list[Row]:
     """One row per hour; each column contributes its shifts, closed state and the appointments starting then."""
     rows = []
     for hour in hours:
@@ -115,15 +128,8 @@ def _shift_text(shifts: list[WorkingHours], with_location: bool) -> str:
 
 
 @dataclass
-class PractitionerColumn:
+class PractitionerColumn(Column):
     practitioner: object
-    shifts: list[WorkingHours] = field(default_factory=list)
-    appointments: list[Appointment] = field(default_factory=list)
-    closed_reason: str = ""
-
-    @property
-    def shift_times(self) -> list[tuple[time, time]]:
-        return [(shift.starts, shift.ends) for shift in self.shifts]
 
     @property
     def hours_text(self) -> str:
@@ -228,15 +234,8 @@ def _day_links(day: date, today: date, location: Location | None) -> dict:
 
 
 @dataclass
-class DayColumn:
+class DayColumn(Column):
     day: date
-    shifts: list[WorkingHours] = field(default_factory=list)
-    appointments: list[Appointment] = field(default_factory=list)
-    closed_reason: str = ""
-
-    @property
-    def shift_times(self) -> list[tuple[time, time]]:
-        return [(shift.starts, shift.ends) for shift in self.shifts]
 
 
 @require_GET
@@ -250,7 +249,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     monday = start - timedelta(days=start.weekday())
     days = [monday + timedelta(days=offset) for offset in range(7)]
 
-    staff = list(practitioners())
+    staff = list(User.objects.practitioners())
     practitioner = None
     if request.GET.get("practitioner"):
         practitioner = next((p for p in staff if p.pk == form.cleaned_data.get("practitioner")), None)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from clinic.access import Role, role_required
+from clinic.models import User
 from treatments.diary.ical import practitioner_calendar
 from treatments.models import Appointment, CalendarFeed, Closure, Leave, Weekday, WorkingHours, local_datetime
 
@@ -98,7 +99,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # account, or one that is no longer a practitioner, loses its feed at once.
     feed = (
         CalendarFeed.objects.select_related("practitioner")
-        .filter(token=token, practitioner__is_active=True, practitioner__groups__name=Role.PRACTITIONER.value)
+        .filter(token=token, practitioner__in=User.objects.practitioners())
         .first()
     )
     if feed is None:

@@ -15,13 +15,12 @@ from django.views.decorators.http import require_GET
 from clinic.access import can_see_clinical, can_write_clinical
 from patients.access import patient_for_front_desk
 from patients.models import Consent, Intake, Patient
-from patients.safety import flags_from, load_facts
+from patients.safety import load_facts
 from patients.symptoms import symptoms_section
 from treatments.models import Appointment
 from treatments.progress.plan_progress import patient_progress
+from treatments.sessions.pregnancy import safety_flags
 
-# Sections whose records arrive with later features; until then each says plainly that there is nothing yet.
-COMING_LATER = ()
 # The chart lists appointments from this far back, and every one ahead (up to the cap).
 RECENT_APPOINTMENT_DAYS = 60
 MAX_CHART_APPOINTMENTS = 30
@@ -85,7 +84,7 @@ def _consent_summary(consents: list[Consent]) -> dict:
 def _clinical_context(patient: Patient, user) -> dict:
     facts = load_facts(patient)
     return {
-        "safety_flags": flags_from(facts),
+        "safety_flags": safety_flags(facts),
         "intake": facts.intake,
         "onset_ago": timesince(facts.intake.onset_date, depth=1) if facts.intake else "",
         "risk_factors": risk_factors(facts.intake) if facts.intake else [],
@@ -130,7 +129,6 @@ def patient_chart(request: HttpRequest, public_id) -> HttpResponse:
         "patient": patient,
         "can_see_clinical": clinical,
         "can_write_clinical": can_write_clinical(request.user),
-        "coming_later": COMING_LATER,
         **_schedule_context(patient),
     }
     if clinical:

@@ -19,9 +19,6 @@ from treatments.models import Appointment, TreatmentPlan
 from treatments.plans.forms import PlanForm, PlanStatusForm
 from treatments.progress.follow_up import follow_up_propose
 
-# Plans that are finished keep their record as it was.
-EDITABLE_STATUSES = (TreatmentPlan.Status.DRAFT, TreatmentPlan.Status.ACTIVE)
-
 
 def _plans_with_counts():
     return TreatmentPlan.objects.select_related("patient", "practitioner", "created_by").with_booked_count()
@@ -62,15 +59,14 @@ def plan_detail(request: HttpRequest, plan_id) -> HttpResponse:
     plan = plan_for_scheduling(request.user, plan_id, _plans_with_counts())
     clinical = can_see_clinical(request.user)
     appointments = list(plan.appointments.select_related("location").with_session_number().order_by("starts_at", "pk"))
-    remaining = max(plan.sessions_planned - plan.sessions_booked, 0)
-    has_consent = load_facts(plan.patient).consent_in_force is not None
-    can_book = plan.is_bookable and has_consent and not plan.patient.is_archived
+    remaining = max(plan.sessions_left(), 0)
+    facts = load_facts(plan.patient)
+    can_book = plan.booking_refusal(facts=facts) is None
     now = timezone.now()
     for appointment in appointments:
-        appointment.can_rebook = (
-            can_book
-            and remaining > 0
-            and appointment.status in (Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW)
+        appointment.can_rebook = can_book and appointment.status in (
+            Appointment.Status.CANCELLED,
+            Appointment.Status.NO_SHOW,
         )
         appointment.is_past = appointment.starts_at < now
     return render(
@@ -81,13 +77,13 @@ def plan_detail(request: HttpRequest, plan_id) -> HttpResponse:
             "patient": plan.patient,
             "appointments": appointments,
             "remaining": remaining,
-            "has_consent": has_consent,
-            "can_book": can_book and remaining > 0,
+            "has_consent": facts.consent_in_force is not None,
+            "can_book": can_book,
             "clinical": clinical,
             "diagnoses": list(plan.diagnoses.all()) if clinical else [],
             "can_write": can_write_clinical(request.user),
             "actions": PlanStatusForm.allowed_actions(plan),
-            "editable": plan.status in EDITABLE_STATUSES,
+            "editable": not plan.is_finished,
         },
     )
 
@@ -95,7 +91,8 @@ def plan_detail(request: HttpRequest, plan_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, plan_id) -> HttpResponse:
     plan = plan_for_clinical_write(request.user, plan_id, _plans_with_counts())
-    if plan.status not in EDITABLE_STATUSES:
+    # A finished plan keeps its record as it was.
+    if plan.is_finished:
         messages.error(request, f"This plan is {plan.get_status_display().lower()}: its record stays as it was.")
         return redirect(plan)
     form = PlanForm(
@@ -119,11 +116,11 @@ def plan_edit(request: HttpRequest, plan_id) -> HttpResponse:
 def plan_status(request: HttpRequest, plan_id) -> HttpResponse:
     """Activate, complete or discontinue. A GET shows the confirmation (and, to discontinue, the reason)."""
     plan = plan_for_clinical_write(request.user, plan_id, _plans_with_counts())
-    has_consent = load_facts(plan.patient).consent_in_force is not None
+    facts = load_facts(plan.patient)
     if request.method == "POST":
-        form = PlanStatusForm(request.POST, plan=plan, has_consent=has_consent)
+        form = PlanStatusForm(request.POST, plan=plan, facts=facts)
         if form.is_valid():
-            form.apply()
+            plan.move_to(form.status, reason=form.cleaned_data["reason"], by=request.user, facts=facts)
             messages.success(request, f"The plan is now {plan.get_status_display().lower()}.")
             if plan.status == TreatmentPlan.Status.COMPLETED:
                 due = follow_up_propose(plan=plan, by=request.user).due_on
@@ -133,7 +130,7 @@ def plan_status(request: HttpRequest, plan_id) -> HttpResponse:
         action = form.cleaned_data.get("action")
     else:
         action = request.GET.get("action", "")
-        form = PlanStatusForm(initial={"action": action}, plan=plan, has_consent=has_consent)
+        form = PlanStatusForm(initial={"action": action}, plan=plan, facts=facts)
         problem = [form.problem_with(action)] if form.problem_with(action) else []
     if problem:
         # Not possible from here: say why on the plan page and change nothing.

@@ -2,9 +2,8 @@
 
 from django import forms
 
-from clinic.access import Role
 from clinic.models import User
-from patients.forms.intake import DateInput
+from clinic.widgets import DateInput
 from patients.models import DiagnosisCode
 from treatments.models import Location, TreatmentPlan
 from treatments.progress.outcomes import Scope
@@ -47,9 +46,8 @@ class OutcomeFilterForm(forms.Form):
             # A practitioner sees their own plans; the practitioner filter would only mislead.
             del self.fields["practitioner"]
         else:
-            self.fields["practitioner"].queryset = User.objects.filter(groups__name=Role.PRACTITIONER.value).order_by(
-                "last_name", "first_name"
-            )
+            # Plans outlive employment: a practitioner who has left still has outcomes to report.
+            self.fields["practitioner"].queryset = User.objects.practitioners(include_inactive=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -10,12 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from patients.forms.intake import DateInput
+from clinic.widgets import DateInput
+from patients.forms.vas import VasField
 from treatments.models import FollowUp, ReliefRule
 
 POINTS_MESSAGE = "Enter points from 0.1 to 10, with at most one decimal (e.g. 1.9)."
 PERCENT_MESSAGE = "Enter a whole percentage from 1 to 100."
-VAS_MESSAGE = "Enter a score from 0 (no pain) to 10 (worst imaginable), with at most one decimal (e.g. 4.5)."
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -31,15 +31,9 @@ def _one_decimal(label: str, low: str, high: str, message: str, **kwargs) -> for
             key: message
             for key in ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits")
         }
-        | {"required": kwargs.pop("required_message", "This is required.")},
+        | {"required": "This is required."},
         widget=forms.NumberInput(attrs={"step": "0.1", "min": low, "max": high, "inputmode": "decimal"}),
         **kwargs,
-    )
-
-
-def vas_score(label: str) -> forms.DecimalField:
-    return _one_decimal(
-        label, "0", "10", VAS_MESSAGE, help_text="0 to 10, one decimal allowed.", required_message=VAS_MESSAGE
     )
 
 
@@ -112,8 +106,8 @@ class FollowUpForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Enter the date of the follow-up.", "invalid": "Enter a date."},
     )
-    first_step_pain = vas_score("First-step pain now")
-    average_pain = vas_score("Average pain over the last week")
+    first_step_pain = VasField(label="First-step pain now")
+    average_pain = VasField(label="Average pain over the last week")
     symptoms_returned = yes_no("Have the symptoms come back?")
     new_treatment_needed = yes_no("Is a new course of treatment needed?")
     notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

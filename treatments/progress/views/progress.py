@@ -26,13 +26,7 @@ from treatments.access import plan_for_clinical_read, plan_for_clinical_write
 from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
 from treatments.progress.follow_up import FollowUpFindings, follow_up_propose, follow_up_record
 from treatments.progress.forms.relief_and_follow_up import FollowUpForm, ReliefRuleForm
-from treatments.progress.plan_progress import (
-    PlanProgress,
-    describe_relapse,
-    follow_up_of,
-    patient_progress,
-    plan_progress,
-)
+from treatments.progress.plan_progress import PlanProgress, follow_up_of, patient_progress, plan_progress
 from treatments.progress.progress_charts import progress_charts, sparkline
 
 # The symptoms whose course the progress page follows beside the pain scores.
@@ -79,10 +73,9 @@ def _period(progress: PlanProgress) -> tuple[date, date]:
     start = timezone.localdate(plan.created_at)
     if progress.scores:
         start = min(start, progress.scores[0].day)
-    finished = plan.status in (TreatmentPlan.Status.COMPLETED, TreatmentPlan.Status.DISCONTINUED)
-    if finished and progress.scores:
+    if plan.is_finished and progress.scores:
         end = progress.scores[-1].day
-    elif finished:
+    elif plan.is_finished:
         end = timezone.localdate(plan.updated_at)
     else:
         end = timezone.localdate()
@@ -140,7 +133,7 @@ def plan_progress_page(request: HttpRequest, plan_id) -> HttpResponse:
             "progress": view.progress,
             "trends": trends,
             "period": period,
-            "relapse_rule": describe_relapse(view.progress.rule),
+            "relapse_rule": view.progress.rule.describe_relapse(),
             "can_change_rule": can_manage_clinic(request.user),
         },
     )
@@ -202,7 +195,7 @@ def relief_rule(request: HttpRequest) -> HttpResponse:
         "treatments/relief_rule.html",
         {
             "in_force": in_force,
-            "relapse_rule": describe_relapse(in_force),
+            "relapse_rule": in_force.describe_relapse(),
             "history": history,
             "defaults": ReliefRule(),
             "form": form,
@@ -284,7 +277,7 @@ def follow_up(request: HttpRequest, plan_id) -> HttpResponse:
             "form": form,
             "booked": _booked_follow_up(plan, last_day) if record else None,
             "booking_url": _booking_url(plan, record) if record else "",
-            "relapse_rule": describe_relapse(progress.rule),
+            "relapse_rule": progress.rule.describe_relapse(),
             "can_write": can_write_clinical(request.user),
         },
     )
