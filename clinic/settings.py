@@ -5,6 +5,7 @@ ALLOWED_HOSTS and DATABASE_URL runs with DEBUG off, HTTPS-only cookies and
 HSTS. Development (`make run`) opts in to DEBUG explicitly.
 """
 
+import importlib.util
 import os
 import secrets
 import sys
@@ -65,8 +66,8 @@ INSTALLED_APPS = [
     "patients",
     "treatments",
 ]
-if DEBUG:
-    # Demo data with published logins: development only, never part of a production install.
+if DEBUG and importlib.util.find_spec("demo") is not None:
+    # Demo data with published logins: development only. The production image leaves demo/ out entirely.
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
