@@ -370,7 +370,14 @@ class TreatmentSessionAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
     date_hierarchy = "appointment__starts_at"
     ordering = ("-appointment__starts_at",)
-    readonly_fields = ("points_needled", "electroacupuncture", "adverse_events", "signed_at", "signed_by")
+    readonly_fields = (
+        "points_needled",
+        "electroacupuncture",
+        "adverse_events",
+        "signed_at",
+        "signed_by",
+        "sign_acknowledgement",
+    )
 
     @admin.display(description="date", ordering="appointment__starts_at")
     def session_date(self, session: TreatmentSession) -> str:

@@ -181,6 +181,9 @@ class TreatmentSession(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # A signature over safety rules that failed when it was given (treatments.sessions.session_sign):
+    # which rules, and the practitioner's reason. Blank when every rule passed.
+    sign_acknowledgement = models.TextField("safety rules acknowledged at signing", blank=True, editable=False)
 
     objects = TreatmentSessionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -210,6 +213,10 @@ class TreatmentSession(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False), name="session_signed_by_someone"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=False) | Q(sign_acknowledgement=""),
+                name="session_acknowledged_only_when_signed",
             ),
         ]
 

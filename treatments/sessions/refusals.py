@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from patients.safety import SafetyFacts, blocks_all_treatment, blocks_electroacupuncture, blocks_heat
-from treatments.models import AcupuncturePoint
+from treatments.models import AcupuncturePoint, TreatmentSession
 from treatments.sessions.pregnancy import points_needing_override
 
 # What each refusal of `session_refusals` is about, so a form can put it where it belongs.
@@ -69,3 +69,21 @@ def session_refusals(
     if needing and not pregnancy_override_reason.strip():
         refusals[PREGNANCY] = pregnancy_message(needing)
     return {about: text for about, text in refusals.items() if text}
+
+
+def recorded_session_refusals(session: TreatmentSession, facts: SafetyFacts) -> dict[str, str]:
+    """Every safety rule a saved session breaks with the facts as they are now: what signing checks again.
+
+    The same rules as `session_refusals`, asked of the session's stored points, electro pairs and heat.
+    Uses the session's prefetched rows when it has them.
+    """
+    electro = list(session.electro.all())
+    points = [row.point for row in session.needled_points.all()]
+    points += [point for pair in electro for point in (pair.point_a, pair.point_b)]
+    return session_refusals(
+        facts,
+        points=points,
+        has_electro=bool(electro),
+        heat=session.heat,
+        pregnancy_override_reason=session.pregnancy_override_reason,
+    )

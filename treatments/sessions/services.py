@@ -9,9 +9,12 @@ nothing for an appointment the patient did not come to.
 
 A draft's rows (points, electro pairs, adverse events) are replaced as a whole
 on each save: a draft has no history worth keeping row by row, and the signed
-record is what the amendments protect. Signing locks the session and completes
-its appointment; an amendment records each changed field's value before and
-after, beside who changed it, when and why.
+record is what the amendments protect. Signing asks every safety rule again,
+with the facts as they are then: a rule that now fails (a pacemaker added to
+the intake, a consent withdrawn) is signed over only with a reason, kept on the
+session. Signing locks the session and completes its appointment; an amendment
+records each changed field's value before and after, beside who changed it,
+when and why.
 """
 
 from collections.abc import Sequence
@@ -34,7 +37,7 @@ from treatments.models import (
     TreatmentSession,
 )
 from treatments.sessions.pregnancy import points_needing_override
-from treatments.sessions.refusals import session_refusals
+from treatments.sessions.refusals import recorded_session_refusals, session_refusals
 from treatments.sessions.todays_symptoms import symptoms_to_rescore
 
 # What a draft records, in the order the page asks for it.
@@ -65,6 +68,23 @@ ATTENDED = (Appointment.Status.CHECKED_IN, Appointment.Status.COMPLETED)
 
 class SessionRefused(Exception):
     """A write the rules do not allow; the message says why, for the page."""
+
+
+class AcknowledgementNeeded(SessionRefused):
+    """Safety rules fail at signing and no reason was given to sign over them; `refusals` names each."""
+
+    def __init__(self, refusals: dict[str, str]):
+        self.refusals = refusals
+        super().__init__(
+            f"Safety rules now fail for this session: {' '.join(refusals.values())} "
+            "To sign it anyway, give the reason (for example, the treatment was given before this changed)."
+        )
+
+
+def sign_acknowledgement_text(refusals: dict[str, str], reason: str) -> str:
+    """What the session keeps when it is signed over failing rules: each rule on a line, then the reason."""
+    rules = "\n".join(f"- {text}" for text in refusals.values())
+    return f"Failed at signing:\n{rules}\nReason given: {reason}"
 
 
 @dataclass(frozen=True)
@@ -212,8 +232,16 @@ def _rescore(session: TreatmentSession, scores: Sequence[SymptomScore], *, by) -
 
 
 @transaction.atomic
-def session_sign(*, session: TreatmentSession, by, now: datetime | None = None) -> TreatmentSession:
-    """Lock the session and complete its appointment. Only the practitioner who gave it signs it."""
+def session_sign(
+    *, session: TreatmentSession, by, now: datetime | None = None, acknowledgement: str = ""
+) -> TreatmentSession:
+    """Lock the session and complete its appointment. Only the practitioner who gave it signs it.
+
+    Every safety rule is asked again with today's facts. If one fails, the session is signed only with
+    an `acknowledgement` (the practitioner's reason), stored with the failing rules on the session;
+    without one, AcknowledgementNeeded is raised and nothing is signed. A reason given while every
+    rule passes is not kept.
+    """
     locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     if locked.is_signed:
         raise SessionRefused("This session is signed already.")
@@ -227,10 +255,19 @@ def session_sign(*, session: TreatmentSession, by, now: datetime | None = None) 
             f"Record the {' and '.join(missing)} treatment before signing: edit the draft to add "
             f"{'it' if len(missing) == 1 else 'them'}."
         )
+    refusals = recorded_session_refusals(locked, load_facts(locked.patient))
+    reason = acknowledgement.strip()
+    if refusals and not reason:
+        raise AcknowledgementNeeded(refusals)
+    session.sign_acknowledgement = sign_acknowledgement_text(refusals, reason) if refusals else ""
     session.signed_at = now or timezone.now()
     session.signed_by = by
     session._signing = True
-    session.save(update_fields=["signed_at", "signed_by", "updated_at"])
+    try:
+        session.save(update_fields=["signed_at", "signed_by", "sign_acknowledgement", "updated_at"])
+    finally:
+        # The caller keeps this object: once signed, it is locked like any other copy.
+        session._signing = False
     Appointment.objects.filter(pk=session.appointment_id).update(status=Appointment.Status.COMPLETED)
     session.appointment.status = Appointment.Status.COMPLETED
     return session

@@ -31,10 +31,12 @@ from treatments.sessions.forms.amend import AmendForm
 from treatments.sessions.forms.page import SessionForms, protocol_points
 from treatments.sessions.forms.points import PointCatalogue
 from treatments.sessions.forms.session import HOME_CARE_SNIPPETS
+from treatments.sessions.forms.sign import SignForm
 from treatments.sessions.pregnancy import safety_flags
-from treatments.sessions.refusals import treatment_refusal
+from treatments.sessions.refusals import recorded_session_refusals, treatment_refusal
 from treatments.sessions.services import (
     RECORD_FIELDS,
+    AcknowledgementNeeded,
     AdverseEventRow,
     ElectroRow,
     PointRow,
@@ -307,16 +309,15 @@ def amendment_rows(amendment: SessionAmendment) -> list[dict]:
     ]
 
 
-@require_GET
-@clinical_staff_required
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for_clinical_read(request.user, session_id, _detail_queryset())
+def _detail_page(request: HttpRequest, session: TreatmentSession, *, sign_form: SignForm | None = None) -> HttpResponse:
+    """The session record; a draft its practitioner may sign also lists the safety rules that fail now."""
     facts = load_facts(session.patient)
     day = session_day(session)
     amendments = list(session.amendments.all())
     for amendment in amendments:
         amendment.rows = amendment_rows(amendment)
     can_write = can_write_clinical(request.user)
+    can_sign = can_write and not session.is_signed and session.practitioner_id == request.user.pk
     return render(
         request,
         "treatments/session_detail.html",
@@ -334,19 +335,34 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "symptoms_today": list(session.patient.symptom_records.filter(recorded_on=day).order_by("symptom", "id")),
             "retention_notice": retention_notice(session.retention_minutes),
             "can_write": can_write,
-            "can_sign": can_write and not session.is_signed and session.practitioner_id == request.user.pk,
+            "can_sign": can_sign,
             "missing_after": session.first_step_pain_after is None or session.average_pain_after is None,
+            "sign_refusals": list(recorded_session_refusals(session, facts).values()) if can_sign else [],
+            "sign_form": sign_form or SignForm(),
             **_banner(facts),
         },
     )
 
 
+@require_GET
+@clinical_staff_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _detail_page(request, session_for_clinical_read(request.user, session_id, _detail_queryset()))
+
+
 @require_POST
 @practitioner_required
 def session_sign(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for_clinical_write(request.user, session_id, _sessions())
+    session = session_for_clinical_write(request.user, session_id, _detail_queryset())
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, session, sign_form=form)
     try:
-        services.session_sign(session=session, by=request.user)
+        services.session_sign(session=session, by=request.user, acknowledgement=form.cleaned_data["acknowledgement"])
+    except AcknowledgementNeeded:
+        # Nothing was signed: the page lists the failing rules beside the reason it asks for.
+        form.require_reason()
+        return _detail_page(request, session, sign_form=form)
     except SessionRefused as refused:
         messages.error(request, str(refused))
         return redirect(session)
@@ -355,6 +371,8 @@ def session_sign(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.success(request, f"Signed. Session {number} of {session.plan.sessions_planned} is complete.")
     else:
         messages.success(request, "Signed. The appointment is complete.")
+    if session.sign_acknowledgement:
+        messages.warning(request, "Signed over safety rules that failed: they and your reason are kept on the session.")
     return redirect(session)
 
 
