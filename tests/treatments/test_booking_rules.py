@@ -24,7 +24,7 @@ from treatments.diary.booking import (
     appointment_reschedule,
     course_book,
 )
-from treatments.models import Appointment, Closure, TreatmentPlan, local_datetime
+from treatments.models import Appointment, Closure, Leave, TreatmentPlan, local_datetime
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,16 @@ def test_a_closure_day_is_refused(practitioner, monday_10):
     with pytest.raises(BookingRefused) as raised:
         book(PatientFactory(), practitioner, monday_10)
     assert "Public holiday" in raised.value.message
+
+
+def test_leave_is_refused_as_the_practitioners_leave_not_a_closure(practitioner, monday_10):
+    Leave.objects.create(
+        practitioner=practitioner, first_day=monday_10.date(), last_day=monday_10.date(), reason="Course"
+    )
+    with pytest.raises(BookingRefused) as raised:
+        book(PatientFactory(), practitioner, monday_10)
+    assert raised.value.message.startswith(f"{practitioner} is on leave that day (Course).")
+    assert "closed" not in raised.value.message
 
 
 def test_an_archived_patient_cannot_be_booked(practitioner, monday_10):

@@ -450,6 +450,31 @@ def test_a_cancelled_session_is_re_booked_as_the_one_that_remains(front_desk_cli
     assert Appointment.objects.filter(plan=plan, status__in=Appointment.COUNTED_STATUSES).count() == 10
 
 
+def test_a_cancelled_session_re_booked_in_its_gap_is_labelled_with_the_number_it_will_have(
+    front_desk_client, plan, location
+):
+    proposal = propose(front_desk_client, plan, location)
+    front_desk_client.post(url(plan), confirm_data(proposal, location))
+    second = Appointment.objects.filter(plan=plan).order_by("starts_at")[1]
+    second.cancel(by=Appointment.CancelledBy.PATIENT, reason="Unwell")
+    gap_day = timezone.localdate(second.starts_at)
+
+    again = propose(front_desk_client, plan, location, first_day=gap_day)
+    (row,) = again.context["rows"]
+    assert (row.value_date, row.value_time) == (gap_day.isoformat(), "09:00")
+    assert row.number == 2
+    assert "Session 2 of 10" in again.content.decode()
+    # The rows the clerk posts back are numbered the same way.
+    adjusted = front_desk_client.post(url(plan), confirm_data(again, location, action="adjust"))
+    assert [row.number for row in adjusted.context["rows"]] == [2]
+
+    assert front_desk_client.post(url(plan), confirm_data(again, location)).status_code == 302
+    rebooked = (
+        Appointment.objects.live().with_session_number().get(plan=plan, starts_at=local_datetime(gap_day, dt.time(9)))
+    )
+    assert rebooked.session_number == 2
+
+
 def test_another_practitioners_diary_does_not_block_this_course(front_desk_client, plan, location):
     bob = PractitionerFactory(username="bob")
     full_week_hours(bob, location)

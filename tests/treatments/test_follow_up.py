@@ -13,6 +13,8 @@ from tests.html import assert_valid_html
 from tests.treatments.test_progress import sign_sessions
 from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
 from treatments.progress.follow_up import FollowUpFindings, follow_up_propose, follow_up_record
+from treatments.progress.outcomes import GroupOutcome, Scope, outcome_table, plan_rows
+from treatments.progress.plan_progress import plan_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,8 @@ def last_day():
 
 @pytest.fixture
 def completed(plan, practitioner, last_day):
-    """A completed course whose last session, ten days ago, ended with first-step pain 3.0 after needling."""
-    sign_sessions(plan, [("7.0", "6.0"), ("5.0", "4.0"), ("4.0", "3.0")], first_day=last_day - dt.timedelta(days=14))
+    """A completed course whose last session, ten days ago, scored first-step pain 3.0 (2.0 after needling)."""
+    sign_sessions(plan, [("7.0", "6.0"), ("5.0", "4.0"), ("3.0", "3.0")], first_day=last_day - dt.timedelta(days=14))
     plan.status = TreatmentPlan.Status.COMPLETED
     plan.save(update_fields=["status"])
     return plan
@@ -309,3 +311,124 @@ def test_the_plan_progress_page_shows_the_follow_up_status(practitioner_client, 
     practitioner_client.post(url(completed), findings(first_step_pain="5.5"))
     text = practitioner_client.get(progress_url).content.decode()
     assert "Relapse" in text.split('data-testid="follow-up-status"')[1]
+
+
+# --- one end of plan; no relapse without relief; the 6-month window -------------------------
+
+
+def outcomes_for(approach) -> GroupOutcome:
+    return next(group for group in outcome_table(Scope(), ReliefRule.in_force()) if group.approach == approach)
+
+
+def finished_course(
+    practitioner, name: str, baseline: str, first_steps: list[str], *, at: dt.time = dt.time(10, 0)
+) -> TreatmentPlan:
+    """A completed acupuncture course whose weekly sessions ended about seven months ago (after = before − 1)."""
+    given, family = name.split()
+    patient = PatientFactory(given_name=given, family_name=family)
+    ConsentFactory(patient=patient, recorded_by=practitioner)
+    IntakeFactory(patient=patient, baseline_first_step_pain=D(baseline), baseline_average_pain=D("5.0"))
+    plan = TreatmentPlanFactory(patient=patient, practitioner=practitioner, approach=TreatmentPlan.Approach.ACUPUNCTURE)
+    sign_sessions(
+        plan,
+        [(score, "5.0") for score in first_steps],
+        first_day=timezone.localdate() - relativedelta(months=7),
+        at=at,
+    )
+    plan.status = TreatmentPlan.Status.COMPLETED
+    plan.save(update_fields=["status"])
+    follow_up_propose(plan=plan, by=practitioner)
+    return plan
+
+
+@pytest.fixture
+def never_relieved(practitioner):
+    """Pedro's course never reached relief: baseline 6.5, last session 6.0 before needling, 5.0 after."""
+    return finished_course(practitioner, "Pedro Ruiz", "6.5", ["6.5", "6.2", "6.0"])
+
+
+def six_months_after_last_session(plan) -> dt.date:
+    return plan_progress(plan).latest.day + relativedelta(months=6)
+
+
+def test_the_end_of_plan_is_the_last_score_before_needling(never_relieved):
+    progress = plan_progress(never_relieved)
+    assert (progress.latest.first_step_before, progress.latest.first_step_after) == (D("6.0"), D("5.0"))
+    assert progress.end_first_step == D("6.0")
+    row = next(row for row in plan_rows(Scope(), ReliefRule.in_force()) if row["id"] == never_relieved.pk)
+    assert row["end_first_step"] == progress.end_first_step
+
+
+def test_a_plan_that_never_reached_relief_is_not_judged_for_relapse(practitioner_client, never_relieved):
+    day = six_months_after_last_session(never_relieved)
+    # Against the pain after needling (5.0), 6.9 was a rise of 1.9: the relapse the outcomes used to count.
+    practitioner_client.post(url(never_relieved), findings(recorded_on=day.isoformat(), first_step_pain="6.9"))
+    follow_up = FollowUp.objects.get(plan=never_relieved)
+    assert follow_up.is_recorded and follow_up.in_window
+    assert follow_up.relapsed is None
+    assert follow_up.never_relieved is True
+
+    response = practitioner_client.get(url(never_relieved))
+    assert_valid_html(response.content)
+    text = response.content.decode()
+    assert "First-step pain at the end of the plan: <strong>6.0</strong>" in text
+    assert "never reached meaningful relief, so there is no relief to relapse from" in text
+    assert "Never relieved: not judged for relapse" in text
+    assert 'data-testid="outside-window"' not in text
+
+    acupuncture = outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE)
+    assert (acupuncture.followed_up, acupuncture.relapsed, acupuncture.never_relieved) == (0, 0, 1)
+    assert acupuncture.missing["relapse"] == 0  # followed up, and counted apart rather than missing
+
+
+def test_a_never_relieved_plan_leaves_its_approach_at_no_relapse(practitioner_client, practitioner, never_relieved):
+    """Beside Ana's relieved course that held, Pedro's leaves acupuncture at 0% relapse, not 50%."""
+    held = finished_course(practitioner, "Ana Gil", "7.5", ["7.0", "5.0", "3.0"], at=dt.time(11, 0))
+    for plan, pain in ((never_relieved, "6.9"), (held, "3.5")):
+        day = six_months_after_last_session(plan)
+        practitioner_client.post(url(plan), findings(recorded_on=day.isoformat(), first_step_pain=pain))
+
+    acupuncture = outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE)
+    assert (acupuncture.followed_up, acupuncture.relapsed, acupuncture.never_relieved) == (1, 0, 1)
+    assert acupuncture.relapse_rate == 0.0
+    page = practitioner_client.get(reverse("treatments:outcomes")).content.decode()
+    assert "1 never relieved, not counted" in page
+
+
+def test_a_follow_up_on_the_day_the_plan_ends_is_kept_but_not_counted_at_six_months(practitioner_client, practitioner):
+    plan = finished_course(practitioner, "Ana Gil", "7.5", ["7.0", "5.0", "3.0"])
+    last_day = plan_progress(plan).latest.day
+    response = practitioner_client.post(
+        url(plan), findings(recorded_on=last_day.isoformat(), first_step_pain="5.5", symptoms_returned="yes")
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get(plan=plan)
+    assert follow_up.recorded_on == last_day  # kept, and judged (5.5 − 3.0 = 2.5)...
+    assert follow_up.relapsed is True
+    assert (follow_up.window_opens_on, follow_up.window_closes_on) == (
+        last_day + relativedelta(months=5),
+        last_day + relativedelta(months=8),
+    )
+    assert follow_up.in_window is False  # ...but outside the 6-month window
+
+    text = practitioner_client.get(url(plan)).content.decode()
+    assert 'data-testid="outside-window"' in text
+    assert "outside the window for the 6-month follow-up" in text
+    assert "not counted in the clinic" in text
+
+    acupuncture = outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE)
+    assert (acupuncture.followed_up, acupuncture.relapsed, acupuncture.outside_window) == (0, 0, 1)
+    assert acupuncture.relapse_rate is None
+    row = next(row for row in plan_rows(Scope(), ReliefRule.in_force()) if row["id"] == plan.pk)
+    assert (row["relapsed"], row["outside_window"]) == (None, True)
+    page = practitioner_client.get(reverse("treatments:outcomes")).content.decode()
+    assert "1 outside the 5–8 month window, not counted" in page
+
+
+def test_a_wider_window_set_before_recording_counts_the_follow_up(practitioner_client, practitioner):
+    ReliefRule.objects.create(follow_up_from_months=1, follow_up_to_months=12, note="audit asks for any follow-up")
+    plan = finished_course(practitioner, "Ana Gil", "7.5", ["7.0", "5.0", "3.0"])
+    day = plan_progress(plan).latest.day + relativedelta(months=2)
+    practitioner_client.post(url(plan), findings(recorded_on=day.isoformat(), first_step_pain="3.5"))
+    assert FollowUp.objects.get(plan=plan).in_window is True
+    assert outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE).followed_up == 1

@@ -142,3 +142,41 @@ def test_pages_run_the_same_number_of_queries_for_small_and_larger_cohorts(
     with CaptureQueriesContext(connection) as many:
         clinic_admin_client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_table_shows_why_a_mean_has_no_interval(clinic_admin_client):
+    course(A, "8.0", ["8.0", "7.0"])
+    course(A, "6.0", ["6.0", "5.0"])
+    page = clinic_admin_client.get(reverse("treatments:outcomes")).content.decode()
+    assert "(no interval: all values equal)" in page
+    assert "(1.0 to 1.0)" not in page
+    content = clinic_admin_client.get(reverse("treatments:outcomes_csv")).content.decode()
+    rows = {row["approach"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert (rows["acupuncture"]["ci95_low"], rows["acupuncture"]["ci95_high"]) == ("", "")
+    assert rows["acupuncture"]["ci95_none_because"] == "all values equal"
+
+
+def test_nsaid_not_applicable_is_listed_apart_from_missing(clinic_admin_client):
+    reduced = course(A, "8.0", ["8.0", "5.0"], nsaid_start="daily", nsaid_end="none")
+    never_on_them = course(A, "8.0", ["8.0", "5.0"], nsaid_start="none")
+    unknown = course(A, "8.0", [], nsaid_start="daily")
+    page = clinic_admin_client.get(reverse("treatments:outcomes"))
+    assert_valid_html(page.content)
+    html = page.content.decode()
+    assert "1 not applicable (no daily NSAIDs at intake)" in html
+    assert "figure=nsaid-missing&amp;approach=acupuncture" in html
+
+    def listed(figure):
+        response = clinic_admin_client.get(reverse("treatments:outcome_plans"), {"figure": figure})
+        return [row["id"] for row in response.context["rows"]]
+
+    assert listed("nsaid-not-applicable") == [never_on_them.pk]
+    assert listed("nsaid-missing") == [unknown.pk]
+    assert listed("nsaid-eligible") == [reduced.pk]
+    content = clinic_admin_client.get(reverse("treatments:outcomes_csv")).content.decode()
+    rows = {row["approach"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert (rows["acupuncture"]["nsaid_missing"], rows["acupuncture"]["nsaid_not_applicable"]) == ("1", "1")
+    plans = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).content.decode()
+    by_plan = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(plans))}
+    assert by_plan[str(never_on_them.public_id)]["nsaid_reduced"] == "not applicable"
+    assert by_plan[str(unknown.public_id)]["nsaid_reduced"] == ""

@@ -35,6 +35,8 @@ from treatments.models import FollowUp, ReliefRule, TreatmentPlan
 from treatments.progress.outcomes import (
     Scope,
     change_distribution,
+    mean_interval,
+    no_interval_reason,
     outcome_table,
     plan_rows,
     session_means,
@@ -81,8 +83,15 @@ def course(
             nsaid_use=nsaid_end if index == len(scores) - 1 else nsaid_start,
         )
     if relapsed is not None:
+        today = timezone.localdate()
         FollowUp.objects.create(
-            plan=plan, due_on=timezone.localdate(), recorded_on=timezone.localdate(), relapsed=relapsed
+            plan=plan,
+            due_on=today,
+            recorded_on=today,
+            relapsed=relapsed,
+            # Recorded inside the window, so it counts as the 6-month follow-up.
+            window_opens_on=today - dt.timedelta(days=30),
+            window_closes_on=today + dt.timedelta(days=60),
         )
     return plan
 
@@ -141,8 +150,8 @@ def test_the_table_matches_the_hand_worked_figures(cohort):
     assert (alone.followed_up, alone.relapsed, alone.relapse_rate) == (2, 1, 0.5)
     assert alone.relapse_ci == pytest.approx((0.0945, 0.9055), abs=1e-3)
     assert (alone.improved4_n, alone.improved4) == (2, 1)
-    assert (alone.nsaid_n, alone.nsaid_reduced) == (2, 1)
-    assert alone.missing == {"reduction": 0, "relief": 0, "relapse": 1, "improved4": 1, "nsaid": 1}
+    assert (alone.nsaid_n, alone.nsaid_reduced, alone.nsaid_not_applicable) == (2, 1, 1)
+    assert alone.missing == {"reduction": 0, "relief": 0, "relapse": 1, "improved4": 1, "nsaid": 0}
 
 
 def test_a_group_of_one_has_no_interval_and_missing_data_is_counted(cohort):
@@ -150,7 +159,8 @@ def test_a_group_of_one_has_no_interval_and_missing_data_is_counted(cohort):
     with_pt = groups[B]
     assert with_pt.n == 2
     assert (with_pt.reduction_n, with_pt.reduction_mean, with_pt.reduction_ci) == (1, 3.0, None)
-    assert with_pt.missing == {"reduction": 1, "relief": 1, "relapse": 2, "improved4": 2, "nsaid": 2}
+    assert with_pt.reduction_no_ci == "n < 2"
+    assert with_pt.missing == {"reduction": 1, "relief": 1, "relapse": 2, "improved4": 2, "nsaid": 0}
     assert with_pt.relapse_ci is None
 
 
@@ -197,3 +207,34 @@ def test_wilson_interval_at_the_edges(successes, n, expected):
 
 def test_intake_nsaid_choices_match_the_sql():
     assert set(Intake.NsaidUse.values) == {"none", "occasional", "daily"}
+
+
+def test_patients_not_on_daily_nsaids_at_intake_are_not_applicable_not_missing():
+    course(A, "8.0", ["8.0", "5.0"], nsaid_start="daily", nsaid_end="none")
+    course(A, "8.0", ["8.0", "5.0"], nsaid_start="none")
+    course(A, "8.0", ["8.0", "5.0"], nsaid_start="occasional", nsaid_end="occasional")
+    course(A, "8.0", [], nsaid_start="daily")  # on daily NSAIDs, but no session to say what changed
+    alone = by_approach(outcome_table(Scope(), ReliefRule.in_force()))[A]
+    assert (alone.nsaid_n, alone.nsaid_reduced) == (1, 1)
+    assert alone.nsaid_not_applicable == 2
+    assert alone.missing["nsaid"] == 1
+    rows = plan_rows(Scope(), ReliefRule.in_force())
+    assert sorted(row["nsaid_not_applicable"] for row in rows) == [False, False, True, True]
+
+
+def test_equal_values_give_no_interval_and_say_why_rather_than_a_zero_width_one():
+    course(A, "8.0", ["8.0", "7.0"])
+    course(A, "6.0", ["6.0", "5.0"])
+    alone = by_approach(outcome_table(Scope(), ReliefRule.in_force()))[A]
+    assert (alone.reduction_n, alone.reduction_mean) == (2, 1.0)
+    assert alone.reduction_ci is None
+    assert alone.reduction_no_ci == "all values equal"
+
+
+@pytest.mark.parametrize(
+    ("mean", "sd", "n", "reason"),
+    [(1.0, 0.0, 5, "all values equal"), (1.0, None, 1, "n < 2"), (1.0, None, 0, "n < 2"), (2.0, 1.0, 4, None)],
+)
+def test_a_mean_has_an_interval_only_with_spread_and_two_values(mean, sd, n, reason):
+    assert no_interval_reason(n, sd) == reason
+    assert (mean_interval(mean, sd, n) is None) == (reason is not None)

@@ -10,11 +10,11 @@ two agree on every plan: with and without an intake, with unsigned drafts among
 the signed sessions, sessions recorded out of date order, two plans for one
 patient, follow-ups, and relief rules from the defaults to the odd.
 
-One difference is by definition, and the test pins it rather than hides it:
-the follow-up compares with the last session's first-step pain *after*
-needling when it was recorded (PlanProgress.end_first_step), while the outcomes
-table's end of plan is that session's score *before* needling, as the progress
-page's change from baseline is. See "End of plan" in measuring-progress.md.
+Both take the same end of plan, the last signed session's score *before*
+needling (PlanProgress.end_first_step), and the follow-up is judged against it.
+A follow-up of a plan that never reached relief is not judged for relapse, and
+one recorded outside its 6-month window is not counted: both sides must leave
+the same plans out. See "End of plan" in measuring-progress.md.
 """
 
 import datetime as dt
@@ -76,6 +76,8 @@ class SessionSpec:
 class FollowUpSpec:
     first_step: Decimal
     new_treatment_needed: bool
+    # Recorded this many days ago: the sessions end 23 to 30 weeks ago, so some fall outside the 5–8 month window.
+    days_ago: int
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,15 @@ SESSIONS = st.builds(
 @st.composite
 def plan_specs(draw) -> PlanSpec:
     sessions = tuple(draw(st.lists(SESSIONS, max_size=8)))
-    follow_up = draw(st.none() | st.builds(FollowUpSpec, first_step=VAS, new_treatment_needed=st.booleans()))
+    follow_up = draw(
+        st.none()
+        | st.builds(
+            FollowUpSpec,
+            first_step=VAS,
+            new_treatment_needed=st.booleans(),
+            days_ago=st.integers(min_value=0, max_value=160),
+        )
+    )
     # Only a completed plan is followed up.
     statuses = [TreatmentPlan.Status.COMPLETED] if follow_up else list(TreatmentPlan.Status)
     return PlanSpec(
@@ -159,7 +169,7 @@ def build_plan(spec: PlanSpec, *, index: int, practitioner, previous: TreatmentP
         follow_up_record(
             follow_up=follow_up_propose(plan=plan, by=practitioner),
             findings=FollowUpFindings(
-                recorded_on=timezone.localdate(),
+                recorded_on=timezone.localdate() - dt.timedelta(days=spec.follow_up.days_ago),
                 first_step_pain=spec.follow_up.first_step,
                 average_pain=D("3.0"),
                 symptoms_returned=False,
@@ -179,24 +189,28 @@ def assert_agree(plan: TreatmentPlan, row: dict, rule: ReliefRule) -> None:
     assert row["relief_session"] == relief
     assert row["improved_by_4"] == ((relief is not None and relief <= 4) if progress.sessions_signed >= 4 else None)
 
-    # End of plan as the outcomes table and the progress page's change from baseline take it: the score before.
-    assert row["end_first_step"] == (latest.first_step_before if latest else None)
+    # One end of plan for both: the last signed session's score, before needling.
+    assert row["end_first_step"] == progress.end_first_step == (latest.first_step_before if latest else None)
     if latest is not None:
         assert row["baseline_first_step"] == progress.baseline_first_step
         assert row["reduction"] == -progress.first_step_change.points
-        # ...and the end the follow-up is judged against: after needling when recorded (by definition, see above).
-        after = latest.first_step_after
-        assert progress.end_first_step == (after if after is not None else latest.first_step_before)
 
     follow_up = FollowUp.objects.filter(plan=plan, recorded_on__isnull=False).first()
-    relapsed = None
+    relapsed = never_relieved = outside_window = None
     if follow_up is not None:
-        relapsed = rule.is_relapse(
-            end_first_step=progress.end_first_step,
-            follow_up_first_step=follow_up.first_step_pain,
-            new_treatment_needed=follow_up.new_treatment_needed,
+        judged = progress.relapse_at(
+            follow_up_first_step=follow_up.first_step_pain, new_treatment_needed=follow_up.new_treatment_needed
         )
+        # The stored verdict is the one the progress page would give, against the same end of plan...
+        assert follow_up.relapsed == judged
+        assert follow_up.never_relieved == progress.never_relieved
+        # ...and the 6-month figure counts it only inside the window.
+        outside_window = not follow_up.in_window
+        if follow_up.in_window:
+            relapsed, never_relieved = judged, progress.never_relieved
     assert row["relapsed"] == relapsed
+    assert row["never_relieved"] == never_relieved
+    assert row["outside_window"] == outside_window
 
 
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

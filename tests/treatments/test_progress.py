@@ -103,7 +103,7 @@ def test_the_baseline_comes_from_the_intake_and_relief_is_reached_at_exactly_the
     assert (progress.first_step_change.points, progress.first_step_change.percent) == (D("-2.3"), D("-30.7"))
     assert (progress.average_change.points, progress.average_change.percent) == (D("-1.8"), D("-30.0"))
     assert progress.sessions_signed == 4
-    assert progress.end_first_step == D("4.2")  # the last session's first-step pain after needling
+    assert progress.end_first_step == D("5.2")  # the last session's score, before needling (4.2 after)
 
 
 def test_without_an_intake_the_first_session_is_the_baseline(practitioner):

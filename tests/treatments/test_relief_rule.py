@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests.factories import ConsentFactory, IntakeFactory, PatientFactory, TreatmentPlanFactory
@@ -22,6 +23,8 @@ def stricter(**changes) -> dict:
         "average_drop_percent": "50",
         "average_drop_points": "3.0",
         "relapse_rise": "1.5",
+        "follow_up_from_months": "5",
+        "follow_up_to_months": "8",
         "note": "Team meeting: only count clearer improvement",
     }
     data.update(changes)
@@ -101,6 +104,13 @@ def test_a_change_adds_a_rule_and_keeps_the_old_one_in_the_history(clinic_admin_
         ("average_drop_percent", "abc", "Enter a whole percentage from 1 to 100."),
         ("note", "", "Say why the rule is changing."),
         ("note", "   ", "Say why the rule is changing."),
+        ("follow_up_from_months", "0", "Enter a whole number of months from 1 to 24."),
+        ("follow_up_from_months", "", "Enter a whole number of months from 1 to 24."),
+        ("follow_up_to_months", "25", "Enter a whole number of months from 1 to 24."),
+        ("follow_up_to_months", "6.5", "Enter a whole number of months from 1 to 24."),
+        ("follow_up_to_months", "abc", "Enter a whole number of months from 1 to 24."),
+        # A window that ends before it starts: the message sits on the month that closes it.
+        ("follow_up_to_months", "4", "The window must end on or after it starts"),
     ],
 )
 def test_bad_input_is_refused_at_its_field_and_nothing_is_written(clinic_admin_client, field, value, message):
@@ -112,6 +122,22 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(clinic_admin_c
     assert message in form.errors[field][0]
     assert "Nothing was saved" in response.content.decode()
     assert not ReliefRule.objects.exists()
+
+
+def test_the_follow_up_window_is_set_with_the_rule_and_shown_with_it(clinic_admin_client):
+    response = clinic_admin_client.post(URL, stricter(follow_up_from_months="4", follow_up_to_months="9"))
+    assert response.status_code == 302
+    rule = ReliefRule.in_force()
+    assert (rule.follow_up_from_months, rule.follow_up_to_months) == (4, 9)
+    page = clinic_admin_client.get(URL).content.decode()
+    assert "4 to 9 months after the last session of the plan" in page
+    assert "4–9 months" in page  # the history
+    assert "5–8 months" in page  # the defaults
+
+
+def test_a_window_that_closes_before_it_opens_is_refused_by_the_database_too():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReliefRule.objects.create(follow_up_from_months=8, follow_up_to_months=5, note="backwards")
 
 
 def test_the_same_values_again_are_not_a_change(clinic_admin_client):

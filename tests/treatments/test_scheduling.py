@@ -100,6 +100,25 @@ def test_a_day_with_no_room_says_to_pick_by_hand(practitioner):
     assert "pick a time by hand" in sessions[0].note
 
 
+def test_a_session_slides_over_the_weekend_to_the_next_working_day_and_says_why(practitioner):
+    location = LocationFactory()
+    plan = TreatmentPlanFactory(practitioner=practitioner, sessions_planned=8, frequency="weekly")
+    thursday, friday = MONDAY + dt.timedelta(days=3), MONDAY + dt.timedelta(days=4)
+    Closure.objects.create(first_day=thursday, last_day=thursday, reason="Public holiday")
+    for hour in range(9, 17):
+        AppointmentFactory(practitioner=practitioner, starts_at=local_datetime(friday, dt.time(hour, 0)))
+
+    sessions = propose_course(plan, first_day=thursday, preferred_time=dt.time(9, 0), location=location)
+
+    next_monday = MONDAY + dt.timedelta(days=7)
+    assert sessions[0].starts_at == local_datetime(next_monday, dt.time(9, 0))
+    assert "Public holiday" in sessions[0].note
+    assert f"{friday:%a %b %d}: no free time" in sessions[0].note
+    assert "next working day" in sessions[0].note
+    assert "pick a time by hand" not in sessions[0].note
+    assert "Sat" not in sessions[0].note
+
+
 def test_the_schedule_window_loads_in_four_queries_whatever_the_data(practitioner, django_assert_num_queries):
     for hour in range(9, 16):
         AppointmentFactory(practitioner=practitioner, starts_at=local_datetime(MONDAY, dt.time(hour, 0)))

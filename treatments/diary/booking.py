@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.access import can_manage_clinic
-from treatments.diary.scheduling import ScheduleWindow
+from treatments.diary.scheduling import ScheduleWindow, counted_starts, session_numbers
 from treatments.models import Appointment, Location, TreatmentPlan
 
 EXCLUSION_VIOLATION = "23P01"
@@ -108,8 +108,13 @@ def check_bookable(
         ignore_appointment=ignore,
     )
     ends_at = starts_at + timedelta(minutes=minutes)
-    closed = window.closed_reason(timezone.localdate(starts_at), location.pk)
-    problem = f"The clinic is closed that day ({closed})." if closed else None
+    day = timezone.localdate(starts_at)
+    closed, leave = window.closure_reason(day, location.pk), window.leave_reason(day)
+    problem = None
+    if closed is not None:
+        problem = f"The clinic is closed that day ({closed})."
+    elif leave is not None:
+        problem = f"{practitioner} is on leave that day{f' ({leave})' if leave else ''}."
     if problem is None and not window.within_hours(starts_at, ends_at, location.pk):
         problem = f"{practitioner} does not work at {location} then."
     if problem is None:
@@ -215,10 +220,11 @@ def course_book(
     `slots` holds (start, minutes) for each session still to book. A clash on
     any one rolls back the lot and raises BookingConflict with its `index`.
     """
-    booked = _refuse_for_plan(plan, adding=len(slots))
+    _refuse_for_plan(plan, adding=len(slots))
+    # Each session is named by the number it will have: its place by time among the plan's counted sessions.
+    numbers = session_numbers(counted_starts(plan), [starts_at for starts_at, _ in slots])
     appointments = []
-    for index, (starts_at, minutes) in enumerate(slots):
-        number = booked + index + 1
+    for index, ((starts_at, minutes), number) in enumerate(zip(slots, numbers, strict=True)):
         try:
             appointments.append(
                 appointment_book(

@@ -6,6 +6,7 @@ what it needs for a date range in a fixed number of queries; the functions
 below then answer without touching the database.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -14,8 +15,12 @@ from django.utils import timezone
 from treatments.models import Appointment, Closure, Leave, Location, TreatmentPlan, WorkingHours, local_datetime
 
 SLOT_STEP = timedelta(minutes=15)
-# How far a session may slide from its ideal day before the proposal gives up on it.
+# How many of the practitioner's working days after its ideal day a session may slide before the
+# proposal gives up on it. Days they do not work at the location (a weekend) are passed over uncounted,
+# so a Friday holiday moves a session to Monday rather than leaving it blank.
 MAX_SLIDE_DAYS = 3
+# However few days a practitioner works there, the search for a session's day stops this far out.
+MAX_SLIDE_CALENDAR_DAYS = 7 * (MAX_SLIDE_DAYS + 1)
 
 
 @dataclass
@@ -58,13 +63,32 @@ class ScheduleWindow:
     # --- questions about one day or one slot ---------------------------------
 
     def closed_reason(self, day: date, location_id: int) -> str | None:
+        """Why nobody can be booked with this practitioner there that day: a closure, or their leave."""
+        closure = self.closure_reason(day, location_id)
+        if closure is not None:
+            return closure
+        leave = self.leave_reason(day)
+        if leave is not None:
+            return f"Practitioner on leave{': ' + leave if leave else ''}"
+        return None
+
+    def closure_reason(self, day: date, location_id: int) -> str | None:
+        """The reason the clinic (or this location) is closed that day, or None when it is open."""
         for first, last, where, reason in self.closures:
             if first <= day <= last and where in (None, location_id):
                 return reason
+        return None
+
+    def leave_reason(self, day: date) -> str | None:
+        """The practitioner's reason for leave that day ("" when none was given), or None when they are in."""
         for first, last, reason in self.leave:
             if first <= day <= last:
-                return f"Practitioner on leave{': ' + reason if reason else ''}"
+                return reason
         return None
+
+    def works_on(self, day: date, location_id: int) -> bool:
+        """Whether the practitioner has hours at this location on that weekday (closures and leave aside)."""
+        return any(where == location_id for _, _, where in self.shifts.get(day.weekday(), []))
 
     def within_hours(self, start: datetime, end: datetime, location_id: int) -> bool:
         local_start, local_end = timezone.localtime(start), timezone.localtime(end)
@@ -131,19 +155,49 @@ def ideal_days(plan: TreatmentPlan, *, first_day: date, first_number: int) -> li
     return days
 
 
+def counted_starts(plan: TreatmentPlan) -> list[datetime]:
+    """When the plan's counted appointments (booked, checked in, completed) start: one query."""
+    return list(
+        plan.appointments.filter(status__in=Appointment.COUNTED_STATUSES)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    )
+
+
+def session_numbers(booked_starts: list[datetime], new_starts: list[datetime | None]) -> list[int]:
+    """The number each new session will have once booked, counted as `with_session_number` counts.
+
+    A session's number is its place by start time among the plan's counted
+    appointments, so a cancelled session re-booked between two others takes the
+    number of the gap it fills, not the last one. New sessions without a time
+    yet take the numbers after everything that has one, in order.
+    """
+    ordered = sorted([*booked_starts, *(start for start in new_starts if start is not None)])
+    numbers, unplaced = [], 0
+    for start in new_starts:
+        if start is None:
+            unplaced += 1
+            numbers.append(len(ordered) + unplaced)
+        else:
+            numbers.append(bisect_right(ordered, start))
+    return numbers
+
+
 def propose_course(
     plan: TreatmentPlan, *, first_day: date, preferred_time: time, location: Location, already_booked: int = 0
 ) -> list[ProposedSession]:
     """Every remaining session of the plan, on its ideal day where possible.
 
     A session that cannot be at the preferred time takes the nearest free time
-    that day; on a closed or full day it slides up to MAX_SLIDE_DAYS later.
-    The note says why a session moved, so the clerk can judge it.
+    that day; on a closed or full day it slides to the next working day, up to
+    MAX_SLIDE_DAYS working days later. The note says why a session moved, so
+    the clerk can judge it. Each proposal is numbered as it will be once
+    booked (see session_numbers).
     """
     wanted = ideal_days(plan, first_day=first_day, first_number=already_booked + 1)
     if not wanted:
         return []
-    last_day = wanted[-1][1] + timedelta(days=MAX_SLIDE_DAYS + 7)
+    last_day = wanted[-1][1] + timedelta(days=MAX_SLIDE_CALENDAR_DAYS + 7)
     window = ScheduleWindow.load(
         practitioner=plan.practitioner, patient=plan.patient, first_day=first_day, last_day=last_day
     )
@@ -163,13 +217,28 @@ def propose_course(
             window.reserve(proposal.starts_at, proposal.ends_at)
             earliest = timezone.localdate(proposal.starts_at) + timedelta(days=1)
         proposals.append(proposal)
+    numbers = session_numbers(counted_starts(plan), [p.starts_at for p in proposals])
+    for proposal, number in zip(proposals, numbers, strict=True):
+        proposal.number = number
     return proposals
 
 
 def _place_session(window, *, number, ideal, earliest, preferred_time, minutes, location_id) -> ProposedSession:
     reasons = []
-    for slide in range(MAX_SLIDE_DAYS + 1):
-        day = max(ideal, earliest) + timedelta(days=slide)
+    first = max(ideal, earliest)
+    if first > ideal:
+        reasons.append(f"{ideal:%a %b %d}: the session before it moved past that day")
+    working_days_tried = 0
+    for offset in range(MAX_SLIDE_CALENDAR_DAYS + 1):
+        day = first + timedelta(days=offset)
+        if working_days_tried > MAX_SLIDE_DAYS or day > window.last_day:
+            break
+        if not window.works_on(day, location_id):
+            # Not a working day here: passed over without using up the slide.
+            if day == ideal:
+                reasons.append(f"{day:%a %b %d}: not a working day at this location")
+            continue
+        working_days_tried += 1
         closed = window.closed_reason(day, location_id)
         if closed:
             reasons.append(f"{day:%a %b %d}: {closed}")
@@ -182,5 +251,7 @@ def _place_session(window, *, number, ideal, earliest, preferred_time, minutes, 
         best = min(starts, key=lambda start: (abs(start - preferred), start))
         if best != preferred:
             reasons.append(f"{preferred_time:%H:%M} taken or outside hours")
+        if day != first:
+            reasons.append(f"moved to the next working day with free time, {day:%a %b %d}")
         return ProposedSession(number, best, minutes, ideal, "; ".join(reasons))
     return ProposedSession(number, None, minutes, ideal, "; ".join(reasons) + " — pick a time by hand")

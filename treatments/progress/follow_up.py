@@ -3,7 +3,9 @@
 A completed plan gets one FollowUp, due six months after its last signed
 session. Recording it judges relapse by the relief rule in force at that
 moment and stores the verdict, so a later change of rule never rewrites a
-patient's history.
+patient's history. It also stores that rule's follow-up window: a follow-up
+recorded outside it is kept but does not count as the 6-month one. A plan
+that never reached relief is not judged (relapsed is None, never_relieved).
 
 Definitions: docs/clinical/measuring-progress.md#follow-up-and-relapse.
 """
@@ -72,6 +74,8 @@ def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by, now
         raise ValueError("This date is in the future: record the follow-up once it has happened.")
     rule = ReliefRule.in_force()
     progress = plan_progress(follow_up.plan, rule=rule)
+    # Without a signed session the window is counted from the day the follow-up's due date was set from.
+    last_day = progress.latest.day if progress.latest else follow_up.due_on - FOLLOW_UP_AFTER
     follow_up.recorded_on = findings.recorded_on
     follow_up.first_step_pain = findings.first_step_pain
     follow_up.average_pain = findings.average_pain
@@ -79,11 +83,11 @@ def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by, now
     follow_up.new_treatment_needed = findings.new_treatment_needed
     follow_up.notes = findings.notes
     follow_up.recorded_by = by
-    follow_up.relapsed = rule.is_relapse(
-        end_first_step=progress.end_first_step,
-        follow_up_first_step=findings.first_step_pain,
-        new_treatment_needed=findings.new_treatment_needed,
+    follow_up.relapsed = progress.relapse_at(
+        follow_up_first_step=findings.first_step_pain, new_treatment_needed=findings.new_treatment_needed
     )
+    follow_up.never_relieved = progress.never_relieved
+    follow_up.window_opens_on, follow_up.window_closes_on = rule.follow_up_window(last_day)
     follow_up._history_user = by
     follow_up.save(
         update_fields=[
@@ -95,6 +99,9 @@ def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by, now
             "notes",
             "recorded_by",
             "relapsed",
+            "never_relieved",
+            "window_opens_on",
+            "window_closes_on",
         ]
     )
     return follow_up

@@ -9,17 +9,24 @@ every plan the same relief session, end of plan and relapse:
 
 * pain: first-step pain (VAS 0–10); a session's score is the pain before needling;
 * baseline: the intake's, or the first signed session's when there is no intake;
-* end of plan: the last signed session's score; reduction = baseline − end
-  (as the progress page's change from baseline; the end a follow-up is compared
-  with takes the pain after needling when recorded: PlanProgress.end_first_step);
+* end of plan: the last signed session's score, before needling, as
+  PlanProgress.end_first_step (the one definition, which the follow-up is
+  compared with too); reduction = baseline − end;
 * meaningful relief: ReliefRule.is_met_by, written again in SQL below (CTE
   `judged`), with the rule in force; time to relief in weeks from the first
   signed session to the first session meeting it;
 * improvement after 4 sessions: relief reached by session 4 (plans with at least
   4 signed sessions);
 * NSAIDs: among patients on daily NSAIDs at intake, those whose last session
-  records occasional or none;
-* relapse: the stored judgement of a recorded 6-month follow-up.
+  records occasional or none. A patient the intake records as not on daily
+  NSAIDs has nothing to reduce: "not applicable" (`nsaid_not_applicable`),
+  counted apart and not missing; missing is no intake, or no NSAID use at the
+  last signed session;
+* relapse: the stored judgement of a follow-up recorded inside its 6-month
+  window (ReliefRule.follow_up_window, stored with the follow-up). A follow-up
+  outside the window is counted apart (`outside_window`), and so is one of a
+  plan that never reached relief (`never_relieved`): neither is in the relapse
+  rate's denominator.
 
 A plan lacking the data for a figure is counted as missing for that figure.
 
@@ -64,8 +71,26 @@ def t_quantile(degrees_of_freedom: int) -> float:
     return T_95.get(degrees_of_freedom, Z_95 if degrees_of_freedom > 30 else float("nan"))
 
 
+NO_INTERVAL_FEW = "n < 2"
+NO_INTERVAL_EQUAL = "all values equal"
+
+
+def no_interval_reason(n: int, sd: float | None) -> str | None:
+    """Why a mean of `n` values with standard deviation `sd` gets no confidence interval, if it does not.
+
+    One value has no spread to estimate; values that are all equal give an
+    interval of zero width, which would claim a certainty a sample cannot give.
+    """
+    if n < 2 or sd is None:
+        return NO_INTERVAL_FEW
+    if sd == 0:
+        return NO_INTERVAL_EQUAL
+    return None
+
+
 def mean_interval(mean: float | None, sd: float | None, n: int) -> tuple[float, float] | None:
-    if mean is None or n < 2 or sd is None:
+    """The 95% t interval of a mean, or None when there is none (see no_interval_reason)."""
+    if mean is None or no_interval_reason(n, sd) is not None:
         return None
     half = t_quantile(n - 1) * sd / math.sqrt(n)
     return (mean - half, mean + half)
@@ -165,10 +190,19 @@ SELECT p.id, p.public_id, p.approach, p.status, p.practitioner_id, p.patient_id,
        p.nsaid_start, pp.nsaid_end,
        CASE WHEN p.nsaid_start = 'daily' AND pp.nsaid_end IS NOT NULL
             THEN pp.nsaid_end IN ('occasional', 'none') END AS nsaid_reduced,
-       f.relapsed
+       -- Not on daily NSAIDs at intake: nothing to reduce, so not applicable rather than missing.
+       coalesce(p.nsaid_start <> 'daily', FALSE) AS nsaid_not_applicable,
+       f.recorded_on AS follow_up_on,
+       -- Only a follow-up inside its window counts as the 6-month one; only a relieved plan can relapse.
+       CASE WHEN f.recorded_on IS NOT NULL THEN NOT fw.in_window END AS outside_window,
+       CASE WHEN fw.in_window THEN f.never_relieved END AS never_relieved,
+       CASE WHEN fw.in_window THEN f.relapsed END AS relapsed
 FROM plans p
 LEFT JOIN per_plan pp ON pp.plan_id = p.id
 LEFT JOIN treatments_followup f ON f.plan_id = p.id AND f.recorded_on IS NOT NULL
+CROSS JOIN LATERAL (
+    SELECT f.recorded_on BETWEEN f.window_opens_on AND f.window_closes_on AS in_window
+) fw
 """
 )
 
@@ -181,8 +215,11 @@ SELECT approach,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY weeks_to_relief) AS relief_median_weeks,
        count(sessions) AS with_sessions,
        count(relapsed) AS followed_up, count(*) FILTER (WHERE relapsed) AS relapsed,
+       count(*) FILTER (WHERE never_relieved) AS never_relieved,
+       count(*) FILTER (WHERE outside_window) AS outside_window,
        count(improved_by_4) AS improved4_n, count(*) FILTER (WHERE improved_by_4) AS improved4,
-       count(nsaid_reduced) AS nsaid_n, count(*) FILTER (WHERE nsaid_reduced) AS nsaid_reduced
+       count(nsaid_reduced) AS nsaid_n, count(*) FILTER (WHERE nsaid_reduced) AS nsaid_reduced,
+       count(*) FILTER (WHERE nsaid_not_applicable) AS nsaid_not_applicable
 FROM ("""
     + PLAN_ROWS_SQL
     + """) AS plan_rows
@@ -258,16 +295,20 @@ class GroupOutcome:
     reduction_n: int
     reduction_mean: float | None
     reduction_ci: tuple[float, float] | None
+    reduction_no_ci: str | None  # why there is no interval: "n < 2" or "all values equal"
     relief_n: int
     relief_median_weeks: float | None
     with_sessions: int
-    followed_up: int
+    followed_up: int  # judged at the 6-month follow-up: the relapse rate's denominator
     relapsed: int
+    never_relieved: int  # followed up in the window, but never reached relief: not judged
+    outside_window: int  # followed up outside the 6-month window: kept, not counted
     relapse_ci: tuple[float, float] | None
     improved4_n: int
     improved4: int
     nsaid_n: int
     nsaid_reduced: int
+    nsaid_not_applicable: int  # not on daily NSAIDs at intake: counted apart, not missing
     missing: dict = field(default_factory=dict)
 
     @property
@@ -306,23 +347,29 @@ def outcome_table(scope: Scope, rule: ReliefRule) -> list[GroupOutcome]:
             reduction_n=row.get("reduction_n", 0),
             reduction_mean=mean,
             reduction_ci=mean_interval(mean, sd, row.get("reduction_n", 0)),
+            reduction_no_ci=None if mean is None else no_interval_reason(row.get("reduction_n", 0), sd),
             relief_n=row.get("relief_n", 0),
             relief_median_weeks=_to_float(row.get("relief_median_weeks")),
             with_sessions=row.get("with_sessions", 0),
             followed_up=row.get("followed_up", 0),
             relapsed=row.get("relapsed", 0),
+            never_relieved=row.get("never_relieved", 0),
+            outside_window=row.get("outside_window", 0),
             relapse_ci=wilson_interval(row.get("relapsed", 0), row.get("followed_up", 0)),
             improved4_n=row.get("improved4_n", 0),
             improved4=row.get("improved4", 0),
             nsaid_n=row.get("nsaid_n", 0),
             nsaid_reduced=row.get("nsaid_reduced", 0),
+            nsaid_not_applicable=row.get("nsaid_not_applicable", 0),
         )
         group.missing = {
             "reduction": n - group.reduction_n,
             "relief": n - group.with_sessions,
-            "relapse": n - group.followed_up,
+            # Not followed up at all; the never relieved and those outside the window are counted apart.
+            "relapse": n - group.followed_up - group.never_relieved - group.outside_window,
             "improved4": n - group.improved4_n,
-            "nsaid": n - group.nsaid_n,
+            # On daily NSAIDs at intake (or no intake to say) but no NSAID use at the last session.
+            "nsaid": n - group.nsaid_n - group.nsaid_not_applicable,
         }
         groups.append(group)
     return groups

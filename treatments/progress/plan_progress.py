@@ -14,12 +14,14 @@ Definitions (the progress pages print them):
 * **Time to meaningful relief**: weeks from the first session to that one.
 * A plan with no meaningful relief by its **midpoint** (half its planned
   sessions signed) is flagged for review.
-* **Relapse** at follow-up (ReliefRule.is_relapse): first-step pain back up by
-  at least the rule's relapse amount since the last session of the plan, or a
-  new course needed. The last session's first-step pain here is the one after
-  needling when recorded (`end_first_step`); the outcomes table's end of plan is
-  the score before needling. docs/clinical/measuring-progress.md ("End of plan")
-  records the two definitions.
+* **End of plan** (`end_first_step`): the last signed session's score, the
+  first-step pain *before* needling, the same value the outcomes table ends on.
+  The pain after needling is the session's immediate effect, not where the
+  course left the patient.
+* **Relapse** at follow-up (`relapse_at`, ReliefRule.is_relapse): first-step
+  pain back up by at least the rule's relapse amount since the end of plan, or a
+  new course needed. A plan that never reached meaningful relief cannot relapse
+  from it: its follow-up is not judged (None) and counted apart.
 """
 
 import math
@@ -109,12 +111,26 @@ class PlanProgress:
 
     @property
     def end_first_step(self) -> Decimal | None:
-        """First-step pain at the last session: what a follow-up is compared with."""
-        if not self.latest:
+        """End of plan: the last signed session's first-step pain before needling (its score).
+
+        The one end the outcomes table, the change from baseline and the follow-up all use.
+        """
+        return self.latest.first_step_before if self.latest else None
+
+    @property
+    def never_relieved(self) -> bool:
+        """No signed session met the rule: there was no relief to relapse from."""
+        return self.relief is None
+
+    def relapse_at(self, *, follow_up_first_step: Decimal | None, new_treatment_needed: bool) -> bool | None:
+        """Relapse at follow-up by this progress's rule; None for a plan that never reached relief."""
+        if self.never_relieved:
             return None
-        # A score of 0.0 is a real score, not a missing one.
-        after = self.latest.first_step_after
-        return after if after is not None else self.latest.first_step_before
+        return self.rule.is_relapse(
+            end_first_step=self.end_first_step,
+            follow_up_first_step=follow_up_first_step,
+            new_treatment_needed=new_treatment_needed,
+        )
 
     @property
     def sessions_signed(self) -> int:

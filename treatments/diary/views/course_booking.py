@@ -8,7 +8,7 @@ times nearby that fill the row at a click, without JavaScript.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -18,9 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from treatments.access import plan_for_scheduling
 from treatments.diary.booking import BookingConflict, BookingRefused, course_book
-from treatments.diary.forms.course_booking import CourseStartForm, SessionSlotForm, parse_fill, slot_initial
-from treatments.diary.scheduling import propose_course
-from treatments.models import Appointment, TreatmentPlan, WorkingHours
+from treatments.diary.forms.course_booking import (
+    TIME_FORMATS,
+    CourseStartForm,
+    SessionSlotForm,
+    parse_fill,
+    slot_initial,
+)
+from treatments.diary.scheduling import counted_starts, propose_course, session_numbers
+from treatments.models import Appointment, TreatmentPlan, WorkingHours, local_datetime
 
 DEFAULT_TIME = time(9, 0)
 TEMPLATE = "treatments/course_booking.html"
@@ -153,13 +159,35 @@ def _proposed_rows(plan: TreatmentPlan, start: CourseStartForm) -> list[SessionR
     return rows
 
 
+def _posted_start(data: QueryDict, index: int) -> datetime | None:
+    """The start a row's posted date and time name, or None while they are not both a day and a time."""
+    raw_day, raw_time = data.get(f"slot_{index}-date", ""), data.get(f"slot_{index}-time", "")
+    try:
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        return None
+    if day.year in (date.min.year, date.max.year):
+        return None  # the form refuses such a day; comparing it across time zones could overflow
+    for time_format in TIME_FORMATS:
+        try:
+            return local_datetime(day, datetime.strptime(raw_time, time_format).time())
+        except ValueError:
+            continue
+    return None
+
+
 def _posted_rows(plan: TreatmentPlan, data: QueryDict, remaining: int) -> list[SessionRow]:
-    """Exactly the rows the plan has left, whatever was posted: extra rows are ignored, missing ones are errors."""
+    """Exactly the rows the plan has left, whatever was posted: extra rows are ignored, missing ones are errors.
+
+    Each row is labelled with the number its session will have once booked, by its posted time.
+    """
     now = timezone.now()
+    numbers = session_numbers(counted_starts(plan), [_posted_start(data, index) for index in range(remaining)])
     rows = []
-    for index in range(remaining):
-        number = plan.sessions_booked + index + 1
-        form = SessionSlotForm(data, prefix=f"slot_{index}", number=number, minutes=plan.minutes_for(number), now=now)
+    for index, number in enumerate(numbers):
+        # The length follows the order of booking, as course_book gives it: the plan's first booking is the long one.
+        minutes = plan.minutes_for(plan.sessions_booked + index + 1)
+        form = SessionSlotForm(data, prefix=f"slot_{index}", number=number, minutes=minutes, now=now)
         rows.append(
             SessionRow(
                 index,

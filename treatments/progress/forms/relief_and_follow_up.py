@@ -16,6 +16,7 @@ from treatments.models import FollowUp, ReliefRule
 
 POINTS_MESSAGE = "Enter points from 0.1 to 10, with at most one decimal (e.g. 1.9)."
 PERCENT_MESSAGE = "Enter a whole percentage from 1 to 100."
+MONTHS_MESSAGE = "Enter a whole number of months from 1 to 24."
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -63,7 +64,25 @@ class ReliefRuleForm(forms.ModelForm):
         "0.1",
         "10",
         POINTS_MESSAGE,
-        help_text="Since the last session of the plan. Needing a new course always counts as a relapse.",
+        help_text=(
+            "Since the end of the plan (the last session's score, before needling). Needing a new course always "
+            "counts as a relapse; a plan that never reached relief is not judged."
+        ),
+    )
+    follow_up_from_months = forms.IntegerField(
+        label="The 6-month follow-up counts from (months after the last session)",
+        min_value=1,
+        max_value=24,
+        error_messages={key: MONTHS_MESSAGE for key in ("invalid", "min_value", "max_value", "required")},
+        widget=forms.NumberInput(attrs={"min": 1, "max": 24, "step": 1, "inputmode": "numeric"}),
+    )
+    follow_up_to_months = forms.IntegerField(
+        label="until (months after the last session)",
+        min_value=1,
+        max_value=24,
+        help_text="A follow-up recorded outside these months is kept but not counted in the 6-month relapse figure.",
+        error_messages={key: MONTHS_MESSAGE for key in ("invalid", "min_value", "max_value", "required")},
+        widget=forms.NumberInput(attrs={"min": 1, "max": 24, "step": 1, "inputmode": "numeric"}),
     )
     note = forms.CharField(
         label="Why is the rule changing?",
@@ -74,9 +93,24 @@ class ReliefRuleForm(forms.ModelForm):
 
     class Meta:
         model = ReliefRule
-        fields = ["first_step_drop", "average_drop_percent", "average_drop_points", "relapse_rise", "note"]
+        fields = [
+            "first_step_drop",
+            "average_drop_percent",
+            "average_drop_points",
+            "relapse_rise",
+            "follow_up_from_months",
+            "follow_up_to_months",
+            "note",
+        ]
 
-    RULE_FIELDS = ("first_step_drop", "average_drop_percent", "average_drop_points", "relapse_rise")
+    RULE_FIELDS = (
+        "first_step_drop",
+        "average_drop_percent",
+        "average_drop_points",
+        "relapse_rise",
+        "follow_up_from_months",
+        "follow_up_to_months",
+    )
 
     def __init__(self, *args, in_force: ReliefRule, **kwargs):
         kwargs.setdefault("initial", {name: getattr(in_force, name) for name in self.RULE_FIELDS})
@@ -91,6 +125,14 @@ class ReliefRuleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        opens, closes = cleaned.get("follow_up_from_months"), cleaned.get("follow_up_to_months")
+        if opens is not None and closes is not None and opens > closes:
+            # The message goes on the field to fix, and the bad value never reaches the database's check.
+            self.add_error(
+                "follow_up_to_months",
+                f"The window must end on or after it starts: enter {opens} months or more, or start it earlier.",
+            )
+            return cleaned
         if all(name in cleaned for name in self.RULE_FIELDS) and all(
             cleaned[name] == getattr(self.in_force, name) for name in self.RULE_FIELDS
         ):

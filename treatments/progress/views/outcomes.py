@@ -41,13 +41,19 @@ FIGURES = {
     "relief-missing": ("Plans with no signed session", "sessions IS NULL"),
     "followed": ("Plans followed up at 6 months", "relapsed IS NOT NULL"),
     "relapsed": ("Plans that relapsed", "relapsed"),
-    "relapse-missing": ("Plans not followed up", "relapsed IS NULL"),
+    "relapse-missing": ("Plans not followed up", "follow_up_on IS NULL"),
+    "never-relieved": ("Plans followed up that never reached relief (not judged for relapse)", "never_relieved"),
+    "outside-window": ("Plans followed up outside the 6-month window (not counted)", "outside_window"),
     "improved4-eligible": ("Plans with at least 4 sessions", "improved_by_4 IS NOT NULL"),
     "improved4": ("Plans with meaningful relief by session 4", "improved_by_4"),
     "improved4-missing": ("Plans with fewer than 4 sessions", "improved_by_4 IS NULL"),
     "nsaid-eligible": ("Patients on daily NSAIDs at intake", "nsaid_reduced IS NOT NULL"),
     "nsaid": ("Patients who reduced or stopped daily NSAIDs", "nsaid_reduced"),
-    "nsaid-missing": ("Plans without daily NSAID use at intake, or no session", "nsaid_reduced IS NULL"),
+    "nsaid-missing": (
+        "Plans missing NSAID use (no intake, or none recorded at the last session)",
+        "nsaid_reduced IS NULL AND NOT nsaid_not_applicable",
+    ),
+    "nsaid-not-applicable": ("Patients not on daily NSAIDs at intake (not applicable)", "nsaid_not_applicable"),
 }
 CSV_PLAN_COLUMNS = [
     "plan_id",
@@ -68,6 +74,8 @@ CSV_PLAN_COLUMNS = [
     "nsaid_at_end",
     "nsaid_reduced",
     "relapsed_at_follow_up",
+    "follow_up_never_relieved",
+    "follow_up_outside_window",
 ]
 
 
@@ -184,9 +192,11 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(
         [
             "approach", "plans", "reduction_n", "reduction_missing", "mean_reduction", "ci95_low", "ci95_high",
+            "ci95_none_because",
             "relief_reached", "relief_missing", "median_weeks_to_relief", "followed_up", "relapse_missing",
             "relapsed", "relapse_rate", "wilson95_low", "wilson95_high", "improved4_eligible", "improved4",
-            "improved4_missing", "nsaid_eligible", "nsaid_reduced", "nsaid_missing",
+            "improved4_missing", "nsaid_eligible", "nsaid_reduced", "nsaid_missing", "nsaid_not_applicable",
+            "follow_up_never_relieved", "follow_up_outside_window",
         ]
     )  # fmt: skip
     for group in outcome_table(form.scope(), ReliefRule.in_force()):
@@ -194,11 +204,13 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 group.approach or "all", group.n, group.reduction_n, group.missing["reduction"],
-                _number(group.reduction_mean), _number(ci[0]), _number(ci[1]), group.relief_n,
+                _number(group.reduction_mean), _number(ci[0]), _number(ci[1]), group.reduction_no_ci or "",
+                group.relief_n,
                 group.missing["relief"], _number(group.relief_median_weeks, 1), group.followed_up,
                 group.missing["relapse"], group.relapsed, _number(group.relapse_rate, 3), _number(wilson[0], 3),
                 _number(wilson[1], 3), group.improved4_n, group.improved4, group.missing["improved4"],
-                group.nsaid_n, group.nsaid_reduced, group.missing["nsaid"],
+                group.nsaid_n, group.nsaid_reduced, group.missing["nsaid"], group.nsaid_not_applicable,
+                group.never_relieved, group.outside_window,
             ]
         )  # fmt: skip
     return response
@@ -222,8 +234,9 @@ def outcome_plans_csv(request: HttpRequest) -> HttpResponse:
                 timezone.localdate(row["started_at"]).isoformat(), row["sessions_planned"], row["sessions"] or 0,
                 _blank(row["baseline_fs"]), _blank(row["end_fs"]), _blank(row["reduction"]),
                 _blank(row["relief_session"]), _blank(row["weeks_to_relief"]), _blank(row["improved_by_4"]),
-                row["nsaid_start"] or "", row["nsaid_end"] or "", _blank(row["nsaid_reduced"]),
-                _blank(row["relapsed"]),
+                row["nsaid_start"] or "", row["nsaid_end"] or "",
+                "not applicable" if row["nsaid_not_applicable"] else _blank(row["nsaid_reduced"]),
+                _blank(row["relapsed"]), _blank(row["never_relieved"]), _blank(row["outside_window"]),
             ]
         )  # fmt: skip
     return response

@@ -266,10 +266,15 @@ def follow_up(request: HttpRequest, plan_id) -> HttpResponse:
         messages.error(request, "There is no follow-up to record for this plan yet.")
         return redirect("treatments:follow_up", plan_id=plan.public_id)
 
+    if record is not None and record.is_recorded:
+        window = (record.window_opens_on, record.window_closes_on)
+    else:
+        window = progress.rule.follow_up_window(last_day) if last_day else None
     return render(
         request,
         "treatments/follow_up.html",
         {
+            "window": window,
             "plan": plan,
             "patient": plan.patient,
             "progress": progress,
