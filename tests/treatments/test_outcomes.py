@@ -4,9 +4,9 @@ Acupuncture alone (first-step pain, weekly sessions, default relief rule: a fall
   P1  baseline 8.0, scores 8.0 7.0 5.5 4.0  → reduction 4.0; relief at session 3 (2.5), week 2;
       improved by session 4; NSAIDs daily → none (reduced); follow-up: no relapse
   P2  baseline 6.0, scores 6.0 6.0 5.0 5.0 4.5 → reduction 1.5; no relief; not improved by 4;
-      NSAIDs daily → daily (not reduced); follow-up: relapse
+      NSAIDs daily → daily (not reduced); followed up, but never relieved: counted apart, not judged
   P3  baseline 7.0, scores 6.0 4.0 → reduction 3.0; relief at session 2, week 1; too few sessions
-      for "after 4"; no NSAIDs at intake; not followed up
+      for "after 4"; no NSAIDs at intake; follow-up: relapse
   mean reduction 2.833, sd 1.258, 95% CI 2.833 ± 4.303 × 1.258 / √3 = (−0.293, 5.959)
   median weeks to relief: (1 + 2) / 2 = 1.5, reached by 2 of 3
   relapse 1 of 2 followed up, Wilson 95% CI (0.095, 0.905)
@@ -57,6 +57,7 @@ def course(
     nsaid_start="none",
     nsaid_end="none",
     relapsed=None,
+    never_relieved=False,
     status=TreatmentPlan.Status.COMPLETED,
     practitioner=None,
     start=START,
@@ -82,13 +83,14 @@ def course(
             average_pain_before=Decimal("5.0"),
             nsaid_use=nsaid_end if index == len(scores) - 1 else nsaid_start,
         )
-    if relapsed is not None:
+    if relapsed is not None or never_relieved:
         today = timezone.localdate()
         FollowUp.objects.create(
             plan=plan,
             due_on=today,
             recorded_on=today,
-            relapsed=relapsed,
+            relapsed=None if never_relieved else relapsed,
+            never_relieved=never_relieved,
             # Recorded inside the window, so it counts as the 6-month follow-up.
             window_opens_on=today - dt.timedelta(days=30),
             window_closes_on=today + dt.timedelta(days=60),
@@ -101,9 +103,9 @@ def cohort():
     plans = {
         "P1": course(A, "8.0", ["8.0", "7.0", "5.5", "4.0"], nsaid_start="daily", nsaid_end="none", relapsed=False),
         "P2": course(
-            A, "6.0", ["6.0", "6.0", "5.0", "5.0", "4.5"], nsaid_start="daily", nsaid_end="daily", relapsed=True
+            A, "6.0", ["6.0", "6.0", "5.0", "5.0", "4.5"], nsaid_start="daily", nsaid_end="daily", never_relieved=True
         ),
-        "P3": course(A, "7.0", ["6.0", "4.0"]),
+        "P3": course(A, "7.0", ["6.0", "4.0"], relapsed=True),
         "P4": course(B, "9.0", ["9.0", "6.0"]),
         "P5": course(B, "7.0", []),
     }
@@ -151,7 +153,8 @@ def test_the_table_matches_the_hand_worked_figures(cohort):
     assert alone.relapse_ci == pytest.approx((0.0945, 0.9055), abs=1e-3)
     assert (alone.improved4_n, alone.improved4) == (2, 1)
     assert (alone.nsaid_n, alone.nsaid_reduced, alone.nsaid_not_applicable) == (2, 1, 1)
-    assert alone.missing == {"reduction": 0, "relief": 0, "relapse": 1, "improved4": 1, "nsaid": 0}
+    assert alone.never_relieved == 1
+    assert alone.missing == {"reduction": 0, "relief": 0, "relapse": 0, "improved4": 1, "nsaid": 0}
 
 
 def test_a_group_of_one_has_no_interval_and_missing_data_is_counted(cohort):
