@@ -55,6 +55,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "treatments.view_treatmentsession",
         "treatments.view_reliefrule",
         "treatments.view_followup",
+        # Published figures shown beside the clinic's outcomes: a newer source is added, an old set archived.
+        "treatments.add_referencefigures",
+        "treatments.change_referencefigures",
+        "treatments.view_referencefigures",
     ],
 }
 

@@ -9,8 +9,10 @@ so a shift, closure or leave entered by mistake can be removed.
 The clinical side: clinic admins maintain the protocols (named point sets the
 session form offers); a protocol is stopped, never deleted, and keeps its
 history. The point catalogue is theirs to look up, and only a superuser edits
-it. Treatment sessions, follow-ups and the relief rules in force over time are
-read-only here: the app writes them, with its safety checks and sign-off.
+it. They also keep the published reference figures shown beside the clinic's
+outcomes: a newer source is added with its citation, and an old set archived,
+never deleted. Treatment sessions, follow-ups and the relief rules in force over
+time are read-only here: the app writes them, with its safety checks and sign-off.
 """
 
 from django import forms
@@ -32,6 +34,7 @@ from treatments.models import (
     Location,
     Protocol,
     ProtocolPoint,
+    ReferenceFigures,
     ReliefRule,
     TreatmentPlan,
     TreatmentSession,
@@ -332,6 +335,40 @@ class ProtocolAdmin(ReadOnlyHistoryAdmin):
             protocol.save(update_fields=["is_active"])
             changed += 1
         return changed
+
+
+@admin.register(ReferenceFigures)
+class ReferenceFiguresAdmin(ReadOnlyHistoryAdmin):
+    """Published figures the outcomes page shows beside the clinic's; archived rather than deleted."""
+
+    list_display = ("condition_code", "approach_shown", "mean_reduction", "relapse_percent", "is_active", "citation")
+    list_filter = ("is_active", "condition_code", "approach")
+    search_fields = ("condition_code", "citation")
+    fieldsets = (
+        (None, {"fields": ("condition_code", "approach", "citation", "is_active")}),
+        (
+            "Figures (leave empty what the source does not give)",
+            {
+                "fields": (
+                    "mean_reduction",
+                    ("weeks_to_relief_low", "weeks_to_relief_high"),
+                    "relapse_percent",
+                    "improved_after_4_percent",
+                    ("nsaid_reduced_percent", "nsaid_reduced_is_lower_bound"),
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return super(ReadOnlyHistoryAdmin, self).has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super(ReadOnlyHistoryAdmin, self).has_change_permission(request, obj)
+
+    @admin.display(description="approach", ordering="approach")
+    def approach_shown(self, figures: ReferenceFigures) -> str:
+        return figures.approach_label
 
 
 # --- clinical records: read here, written in the app ----------------------------------------

@@ -106,7 +106,7 @@ def test_an_unknown_figure_lists_nothing_and_says_so(clinic_admin_client, cohort
 def test_the_table_csv_carries_each_figure_with_its_counts(clinic_admin_client, cohort):
     content = clinic_admin_client.get(reverse("treatments:outcomes_csv")).content.decode()
     rows = {row["approach"]: row for row in csv.DictReader(io.StringIO(content))}
-    assert set(rows) == {"acupuncture", "acupuncture_pt", "other", "all"}
+    assert set(rows) == {"acupuncture", "acupuncture_pt", "other", "all", "standard care (reference only)"}
     alone = rows["acupuncture"]
     assert (alone["plans"], alone["mean_reduction"], alone["followed_up"], alone["relapsed"]) == ("2", "2.75", "2", "1")
     assert rows["other"]["plans"] == "0"

@@ -15,7 +15,7 @@ from treatments.models.diary import (
     local_datetime,
 )
 from treatments.models.plans import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan, TreatmentPlanQuerySet
-from treatments.models.progress import FollowUp, ReliefRule
+from treatments.models.progress import FollowUp, ReferenceFigures, ReliefRule
 from treatments.models.sessions import (
     AcupuncturePoint,
     AdverseEvent,
@@ -47,6 +47,7 @@ __all__ = [
     "NeedledPoint",
     "Protocol",
     "ProtocolPoint",
+    "ReferenceFigures",
     "ReliefRule",
     "SessionAmendment",
     "TreatmentPlan",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from clinic.access import can_manage_clinic, clinical_staff_required
 from patients.models import Patient
-from treatments.models import Appointment, FollowUp, ReliefRule, TreatmentPlan
+from treatments.models import Appointment, FollowUp, ReferenceFigures, ReliefRule, TreatmentPlan
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
 from treatments.progress.outcome_charts import change_histogram, mean_pain_chart
 from treatments.progress.outcomes import (
@@ -28,6 +28,7 @@ from treatments.progress.outcomes import (
     session_means,
     sql_params,
 )
+from treatments.progress.reference_figures import reference_condition, table_with_references
 
 PLANS_PER_PAGE = 50
 REVIEW_LIST_LIMIT = 50
@@ -79,6 +80,23 @@ CSV_PLAN_COLUMNS = [
 ]
 
 
+CSV_TABLE_COLUMNS = [
+    "approach", "plans", "reduction_n", "reduction_missing", "mean_reduction", "ci95_low", "ci95_high",
+    "ci95_none_because",
+    "relief_reached", "relief_missing", "median_weeks_to_relief", "followed_up", "relapse_missing",
+    "relapsed", "relapse_rate", "wilson95_low", "wilson95_high", "improved4_eligible", "improved4",
+    "improved4_missing", "nsaid_eligible", "nsaid_reduced", "nsaid_missing", "nsaid_not_applicable",
+    "follow_up_never_relieved", "follow_up_outside_window",
+]  # fmt: skip
+# The published figures for the row's approach (docs/clinical/measuring-progress.md#published-reference-figures).
+CSV_REFERENCE_COLUMNS = [
+    "reference_condition", "reference_source", "reference_mean_reduction", "mean_reduction_ci95_vs_reference",
+    "reference_weeks_to_relief_low", "reference_weeks_to_relief_high", "reference_relapse_percent",
+    "relapse_wilson95_vs_reference", "reference_improved4_percent", "reference_nsaid_reduced_percent",
+    "reference_nsaid_reduced_is_lower_bound",
+]  # fmt: skip
+
+
 def _filters(request: HttpRequest) -> OutcomeFilterForm:
     own = None if can_manage_clinic(request.user) else request.user
     return OutcomeFilterForm(request.GET, own_plans_of=own)
@@ -94,8 +112,13 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         labels = dict(TreatmentPlan.Approach.choices)
         means = session_means(scope, rule)
         distribution = change_distribution(scope, rule)
+        groups = outcome_table(scope, rule)
+        rows, standard_care = table_with_references(groups, scope)
         context.update(
-            groups=outcome_table(scope, rule),
+            groups=groups,
+            rows=rows,
+            standard_care=standard_care,
+            reference_condition=reference_condition(scope),
             rule=rule,
             active_filters=form.active_filters(),
             query=request.GET.urlencode(),
@@ -189,17 +212,11 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _invalid_csv(form)
     response, writer = _csv_response("outcomes-by-approach.csv")
-    writer.writerow(
-        [
-            "approach", "plans", "reduction_n", "reduction_missing", "mean_reduction", "ci95_low", "ci95_high",
-            "ci95_none_because",
-            "relief_reached", "relief_missing", "median_weeks_to_relief", "followed_up", "relapse_missing",
-            "relapsed", "relapse_rate", "wilson95_low", "wilson95_high", "improved4_eligible", "improved4",
-            "improved4_missing", "nsaid_eligible", "nsaid_reduced", "nsaid_missing", "nsaid_not_applicable",
-            "follow_up_never_relieved", "follow_up_outside_window",
-        ]
-    )  # fmt: skip
-    for group in outcome_table(form.scope(), ReliefRule.in_force()):
+    writer.writerow([*CSV_TABLE_COLUMNS, *CSV_REFERENCE_COLUMNS])
+    scope = form.scope()
+    rows, standard_care = table_with_references(outcome_table(scope, ReliefRule.in_force()), scope)
+    condition = reference_condition(scope)
+    for group, reference in rows:
         ci, wilson = group.reduction_ci or (None, None), group.relapse_ci or (None, None)
         writer.writerow(
             [
@@ -211,9 +228,27 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
                 _number(wilson[1], 3), group.improved4_n, group.improved4, group.missing["improved4"],
                 group.nsaid_n, group.nsaid_reduced, group.missing["nsaid"], group.nsaid_not_applicable,
                 group.never_relieved, group.outside_window,
+                *(_reference_cells(condition, reference.figures, reference.reduction_mark, reference.relapse_mark)
+                  if reference else [""] * len(CSV_REFERENCE_COLUMNS)),
             ]
         )  # fmt: skip
+    if standard_care:
+        # Standard care is a published figure only: the clinic has no standard-care plans to count.
+        blanks = [""] * (len(CSV_TABLE_COLUMNS) - 1)
+        writer.writerow(["standard care (reference only)", *blanks, *_reference_cells(condition, standard_care)])
     return response
+
+
+def _reference_cells(
+    condition: str, figures: ReferenceFigures, reduction_mark: str | None = None, relapse_mark: str | None = None
+) -> list:
+    return [
+        condition, figures.citation, _number(figures.mean_reduction, 1), reduction_mark or "",
+        _blank(figures.weeks_to_relief_low), _blank(figures.weeks_to_relief_high),
+        _blank(figures.relapse_percent), relapse_mark or "",
+        _blank(figures.improved_after_4_percent), _blank(figures.nsaid_reduced_percent),
+        _blank(figures.nsaid_reduced_is_lower_bound),
+    ]  # fmt: skip
 
 
 @require_GET
