@@ -15,7 +15,8 @@ from treatments.models.diary import (
     local_datetime,
 )
 from treatments.models.plans import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan, TreatmentPlanQuerySet
-from treatments.models.progress import FollowUp, ReferenceFigures, ReliefRule
+from treatments.models.progress import FollowUp, ReliefRule
+from treatments.models.references import ReferenceFigures
 from treatments.models.sessions import (
     AcupuncturePoint,
     AdverseEvent,
