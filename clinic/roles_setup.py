@@ -59,6 +59,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "treatments.add_referencefigures",
         "treatments.change_referencefigures",
         "treatments.view_referencefigures",
+        "treatments.add_adverseeventreference",
+        "treatments.change_adverseeventreference",
+        "treatments.view_adverseeventreference",
     ],
 }
 

@@ -27,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinic.models import User
 from treatments.models import (
     AcupuncturePoint,
+    AdverseEventReference,
     Appointment,
     Closure,
     FollowUp,
@@ -188,6 +189,16 @@ class ReadOnlyHistoryAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class EditableHistoryAdmin(ReadOnlyHistoryAdmin):
+    """Added and changed by whoever holds the permission; the history pages and the ban on deleting stay."""
+
+    def has_add_permission(self, request):
+        return super(ReadOnlyHistoryAdmin, self).has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super(ReadOnlyHistoryAdmin, self).has_change_permission(request, obj)
+
+
 @admin.register(TreatmentPlan)
 class TreatmentPlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ("patient", "practitioner", "status", "sessions_planned", "frequency", "approach", "created_at")
@@ -277,11 +288,10 @@ class ProtocolPointInline(admin.TabularInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(ReadOnlyHistoryAdmin):
+class ProtocolAdmin(EditableHistoryAdmin):
     """Named point sets a practitioner applies in one tap. Stopped rather than deleted: sessions name them.
 
-    From ReadOnlyHistoryAdmin it takes the history pages (reversible URLs, no revert by POST) and the ban on
-    deleting; adding and changing are the clinic admin's, as their permissions say.
+    Adding and changing are the clinic admin's, as their permissions say; deleting is nobody's.
     """
 
     list_display = ("name", "point_count", "offered")
@@ -294,12 +304,6 @@ class ProtocolAdmin(ReadOnlyHistoryAdmin):
     class Media:
         css = {"all": ["treatments/admin_protocols.css"]}
         js = ["treatments/admin_protocols.js"]
-
-    def has_add_permission(self, request):
-        return super(ReadOnlyHistoryAdmin, self).has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return super(ReadOnlyHistoryAdmin, self).has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(number_of_points=Count("protocol_points"))
@@ -338,7 +342,7 @@ class ProtocolAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ReferenceFigures)
-class ReferenceFiguresAdmin(ReadOnlyHistoryAdmin):
+class ReferenceFiguresAdmin(EditableHistoryAdmin):
     """Published figures the outcomes page shows beside the clinic's; archived rather than deleted."""
 
     list_display = ("condition_code", "approach_shown", "mean_reduction", "relapse_percent", "is_active", "citation")
@@ -360,15 +364,30 @@ class ReferenceFiguresAdmin(ReadOnlyHistoryAdmin):
         ),
     )
 
-    def has_add_permission(self, request):
-        return super(ReadOnlyHistoryAdmin, self).has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return super(ReadOnlyHistoryAdmin, self).has_change_permission(request, obj)
-
     @admin.display(description="approach", ordering="approach")
     def approach_shown(self, figures: ReferenceFigures) -> str:
         return figures.approach_label
+
+
+@admin.register(AdverseEventReference)
+class AdverseEventReferenceAdmin(EditableHistoryAdmin):
+    """Published adverse-event rates the outcomes page shows beside the clinic's; archived rather than deleted."""
+
+    list_display = ("citation", "minor_session_percent", "minor_patient_percent", "serious_per_10000_patients",
+                    "is_active")  # fmt: skip
+    list_filter = ("is_active",)
+    search_fields = ("citation",)
+    fieldsets = (
+        (None, {"fields": ("citation", "is_active")}),
+        (
+            "Rates (leave empty what the source does not give)",
+            {
+                "description": "Minor events are compared with the clinic's mild and moderate ones, "
+                "serious events with its severe ones.",
+                "fields": ("minor_session_percent", "minor_patient_percent", "serious_per_10000_patients"),
+            },
+        ),
+    )
 
 
 # --- clinical records: read here, written in the app ----------------------------------------

@@ -2,7 +2,7 @@ from django.urls import path
 
 from treatments.diary.views import appointments, course_booking, day_and_week, my_schedule
 from treatments.plans.views import plans
-from treatments.progress.views import outcomes, progress
+from treatments.progress.views import adverse_events, outcomes, progress
 from treatments.sessions import views as sessions
 
 app_name = "treatments"
@@ -42,6 +42,7 @@ urlpatterns = [
     path("outcomes/plans/", outcomes.outcome_plans, name="outcome_plans"),
     path("outcomes/outcomes.csv", outcomes.outcomes_csv, name="outcomes_csv"),
     path("outcomes/plans.csv", outcomes.outcome_plans_csv, name="outcome_plans_csv"),
+    path("outcomes/adverse-events/", adverse_events.adverse_event_sessions, name="adverse_event_sessions"),
     path("review/", outcomes.review_queue, name="review_queue"),
     # A practitioner's own schedule and private calendar feed.
     path("my-schedule/", my_schedule.my_schedule, name="my_schedule"),

@@ -16,7 +16,7 @@ from treatments.models.diary import (
 )
 from treatments.models.plans import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan, TreatmentPlanQuerySet
 from treatments.models.progress import FollowUp, ReliefRule
-from treatments.models.references import ReferenceFigures
+from treatments.models.references import AdverseEventReference, ReferenceFigures
 from treatments.models.sessions import (
     AcupuncturePoint,
     AdverseEvent,
@@ -35,6 +35,7 @@ __all__ = [
     "MIN_SESSIONS",
     "AcupuncturePoint",
     "AdverseEvent",
+    "AdverseEventReference",
     "Appointment",
     "AppointmentActions",
     "AppointmentQuerySet",

@@ -135,3 +135,70 @@ class ReferenceFigures(models.Model):
         if self.nsaid_reduced_percent is None:
             return ""
         return f"{'more than ' if self.nsaid_reduced_is_lower_bound else ''}{self.nsaid_reduced_percent}%"
+
+
+def _rate_field(verbose_name: str, *, ceiling: int, help_text: str = ""):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(ceiling))],
+        help_text=help_text,
+    )
+
+
+class AdverseEventReferenceQuerySet(models.QuerySet):
+    def active(self) -> "AdverseEventReference | None":
+        return self.filter(is_active=True).first()
+
+
+class AdverseEventReference(models.Model):
+    """Published adverse-event rates, shown beside the clinic's own on the outcomes page.
+
+    The clinic records severity as mild, moderate or severe; a published "minor" event is compared with the
+    clinic's mild and moderate ones, a "serious" one with its severe ones
+    (docs/clinical/measuring-progress.md#adverse-events). One set is active; the others are archived, never deleted.
+    """
+
+    citation = models.TextField("source", help_text="Who published these rates, where and when.")
+    minor_session_percent = _rate_field(
+        "treatments with a minor event (%)", ceiling=100, help_text="Share of treatment sessions, 0–100."
+    )
+    minor_patient_percent = _rate_field(
+        "patients with a minor event (%)", ceiling=100, help_text="Share of patients over their course, 0–100."
+    )
+    serious_per_10000_patients = _rate_field(
+        "patients with a serious event (per 10,000)", ceiling=10000, help_text="For example 1 for 1 in 10,000."
+    )
+    is_active = models.BooleanField("shown beside the clinic's figures", default=True)
+
+    history = HistoricalRecords()
+    objects = AdverseEventReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "published adverse-event rates"
+        verbose_name_plural = "published adverse-event rates"
+        ordering = ["-is_active", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(minor_session_percent__isnull=True) | Q(minor_session_percent__range=(0, 100)))
+                & (Q(minor_patient_percent__isnull=True) | Q(minor_patient_percent__range=(0, 100)))
+                & (Q(serious_per_10000_patients__isnull=True) | Q(serious_per_10000_patients__range=(0, 10000))),
+                name="adverse_reference_rates_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(citation=""), name="adverse_reference_has_citation"),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="adverse_reference_one_active_set",
+                violation_error_message=(
+                    "Another set of adverse-event rates is shown already: archive it first "
+                    "(untick “shown beside the clinic's figures”)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.citation[:60]

@@ -250,13 +250,14 @@ GROUP BY 1 ORDER BY 1
 )
 
 
-def sql_params(scope: Scope, rule: ReliefRule) -> dict:
+def sql_params(scope: Scope, rule: ReliefRule | None) -> dict:
+    """The statements' parameters; with no rule, the SQL can select plans but judges no relief."""
     from django.conf import settings
 
     return {
-        "fs_drop": rule.first_step_drop,
-        "avg_pct": rule.average_drop_percent,
-        "avg_pts": rule.average_drop_points,
+        "fs_drop": rule.first_step_drop if rule else None,
+        "avg_pct": rule.average_drop_percent if rule else None,
+        "avg_pts": rule.average_drop_points if rule else None,
         "completed_only": scope.completed_only,
         "approach": scope.approach,
         "practitioner_id": scope.practitioner_id,

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from clinic.access import can_manage_clinic
 from clinic.models import User
 from clinic.widgets import DateInput
 from patients.models import DiagnosisCode
@@ -38,6 +39,11 @@ class OutcomeFilterForm(forms.Form):
         empty_label="All locations",
         error_messages={"invalid_choice": "There is no location with that id."},
     )
+
+    @classmethod
+    def for_user(cls, data, user) -> "OutcomeFilterForm":
+        """The filters as asked, with a practitioner held to their own plans (a clinic admin sees the clinic's)."""
+        return cls(data, own_plans_of=None if can_manage_clinic(user) else user)
 
     def __init__(self, *args, own_plans_of=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_GET
 
 from clinic.access import can_manage_clinic, clinical_staff_required
 from patients.models import Patient
-from treatments.models import Appointment, FollowUp, ReferenceFigures, ReliefRule, TreatmentPlan
+from treatments.models import (
+    AdverseEvent,
+    AdverseEventReference,
+    Appointment,
+    FollowUp,
+    ReferenceFigures,
+    ReliefRule,
+    TreatmentPlan,
+)
+from treatments.progress.adverse_events import adverse_event_rates, compare_with_published
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
 from treatments.progress.outcome_charts import change_histogram, mean_pain_chart
 from treatments.progress.outcomes import (
@@ -28,6 +37,7 @@ from treatments.progress.outcomes import (
     session_means,
     sql_params,
 )
+from treatments.progress.paging import FetchedByWindow
 from treatments.progress.reference_figures import reference_condition, table_with_references
 
 PLANS_PER_PAGE = 50
@@ -97,15 +107,10 @@ CSV_REFERENCE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _filters(request: HttpRequest) -> OutcomeFilterForm:
-    own = None if can_manage_clinic(request.user) else request.user
-    return OutcomeFilterForm(request.GET, own_plans_of=own)
-
-
 @require_GET
 @clinical_staff_required
 def outcomes(request: HttpRequest) -> HttpResponse:
-    form = _filters(request)
+    form = OutcomeFilterForm.for_user(request.GET, request.user)
     context = {"form": form, "figures": FIGURES}
     if form.is_valid():
         rule, scope = ReliefRule.in_force(), form.scope()
@@ -114,7 +119,13 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         distribution = change_distribution(scope, rule)
         groups = outcome_table(scope, rule)
         rows, standard_care = table_with_references(groups, scope)
+        adverse = adverse_event_rates(scope)
+        adverse_reference = AdverseEventReference.objects.active()
         context.update(
+            adverse=adverse,
+            adverse_reference=adverse_reference,
+            adverse_comparisons=compare_with_published(adverse, adverse_reference),
+            severity_choices=AdverseEvent.Severity.choices,
             groups=groups,
             rows=rows,
             standard_care=standard_care,
@@ -143,28 +154,10 @@ def _figure_count(scope: Scope, rule: ReliefRule, condition: str) -> int:
     return fetch_rows(sql, sql_params(scope, rule))[0]["n"]
 
 
-class _SqlPage:
-    """Lets Django's Paginator page through a SQL result without loading it all."""
-
-    def __init__(self, scope, rule, condition):
-        self.scope, self.rule, self.condition = scope, rule, condition
-
-    def count(self) -> int:
-        return _figure_count(self.scope, self.rule, self.condition)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        return _figure_rows(
-            self.scope, self.rule, self.condition, limit=window.stop - window.start, offset=window.start
-        )
-
-
 @require_GET
 @clinical_staff_required
 def outcome_plans(request: HttpRequest) -> HttpResponse:
-    form = _filters(request)
+    form = OutcomeFilterForm.for_user(request.GET, request.user)
     figure = request.GET.get("figure", "all")
     context = {"form": form, "figure_known": figure in FIGURES}
     if figure not in FIGURES:
@@ -173,7 +166,13 @@ def outcome_plans(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         rule, scope = ReliefRule.in_force(), form.scope()
         title, condition = FIGURES[figure]
-        page = Paginator(_SqlPage(scope, rule, condition), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(
+            FetchedByWindow(
+                count=lambda: _figure_count(scope, rule, condition),
+                fetch=lambda limit, offset: _figure_rows(scope, rule, condition, limit=limit, offset=offset),
+            ),
+            PLANS_PER_PAGE,
+        ).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         plans = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
         for row in rows:
@@ -208,7 +207,7 @@ def _number(value, places: int = 2) -> str:
 @require_GET
 @clinical_staff_required
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
-    form = _filters(request)
+    form = OutcomeFilterForm.for_user(request.GET, request.user)
     if not form.is_valid():
         return _invalid_csv(form)
     response, writer = _csv_response("outcomes-by-approach.csv")
@@ -254,7 +253,7 @@ def _reference_cells(
 @require_GET
 @clinical_staff_required
 def outcome_plans_csv(request: HttpRequest) -> HttpResponse:
-    form = _filters(request)
+    form = OutcomeFilterForm.for_user(request.GET, request.user)
     if not form.is_valid():
         return _invalid_csv(form)
     rows = _figure_rows(form.scope(), ReliefRule.in_force(), "TRUE")
