@@ -113,6 +113,9 @@ def test_the_published_rates_are_beside_the_clinic_s_with_their_source_and_a_mar
     assert table.count(ABOVE) == 3
     assert "1.0 per 10,000" in table
     assert "Bäumler" in html and "BMJ Open 2021;11:e045961" in html
+    # The chart draws both minor-event shares with the published diamond, and points at the table as its data.
+    assert 'aria-describedby="adverse-reference-table"' in html
+    assert "This clinic: 33.3% (9.7% to 70.0%)" in html and "Published: 8.0%" in html and "Published: 9.0%" in html
 
 
 def test_rates_near_the_published_ones_lie_across_them():

@@ -1,4 +1,4 @@
-"""Server-drawn SVG charts for the outcomes page: mean pain by session, and the spread of change."""
+"""Server-drawn SVG charts for the outcomes page: mean pain by session, the spread of change, adverse events."""
 
 from django.utils.html import format_html, format_html_join
 
@@ -129,13 +129,78 @@ def _axes(low: float, high: float, *, x_label: str):
     )
 
 
-def _svg(parts, title: str, described_by: str):
+def _svg(parts, title: str, described_by: str, *, height: int = HEIGHT):
     return format_html(
         '<svg class="outcome-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" aria-describedby="{}" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
         WIDTH,
-        HEIGHT,
+        height,
         title,
         described_by,
         format_html_join("", "{}", ((part,) for part in parts)),
     )
+
+
+def adverse_event_chart(comparisons, *, described_by: str):
+    """Minor-event shares of sessions and patients: the clinic's with its interval, the published one as a diamond.
+
+    `comparisons` are treatments.progress.adverse_events.ReferenceComparison; only the percentage ones are drawn
+    (a serious rate per 10,000 would sit invisibly at zero on the same axis; the table beside it gives it).
+    """
+    rows = [c for c in comparisons if c.per == 100]
+    height, row_height, label_width = 60 + 44 * len(rows), 44, 210
+    values = [v for c in rows for v in (*(c.clinic_interval or ()), c.clinic_share, c.published_share) if v is not None]
+    # The axis runs to the next 10% above the largest value, so the whisker and the diamond are both inside.
+    top = max(0.1, -(-max(values, default=0.1) * 10 // 1) / 10)
+    span = WIDTH - label_width - RIGHT
+
+    def x(share: float) -> str:
+        return _n(label_width + share / top * span)
+
+    parts = []
+    ticks = [step / 10 * top for step in range(0, 11, 2)]
+    for tick in ticks:
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="16" x2="{}" y2="{}" class="chart-grid"/>'
+                '<text x="{}" y="{}" text-anchor="middle" class="chart-tick">{}%</text>',
+                x(tick), x(tick), height - 36, x(tick), height - 20, f"{tick * 100:.0f}",
+            )
+        )  # fmt: skip
+    for index, comparison in enumerate(rows):
+        y = 16 + row_height * index + row_height / 2
+        parts.append(format_html('<text x="8" y="{}" class="chart-label">{}</text>', _n(y + 4), comparison.label))
+        if comparison.clinic_interval:
+            low, high = comparison.clinic_interval
+            parts.append(
+                format_html(
+                    '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#0072B2" stroke-width="3"/>',
+                    x(low), _n(y), x(high), _n(y),
+                )
+            )  # fmt: skip
+        if comparison.clinic_share is not None:
+            parts.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="6" fill="#0072B2"><title>This clinic: {} ({} to {})</title></circle>',
+                    x(comparison.clinic_share), _n(y), comparison.shown_clinic, comparison.shown_low,
+                    comparison.shown_high,
+                )
+            )  # fmt: skip
+        if comparison.published_share is not None:
+            px = label_width + comparison.published_share / top * span
+            parts.append(
+                format_html(
+                    '<path d="M{} {} l7 7 l-7 7 l-7 -7 z" fill="#D55E00"><title>Published: {}</title></path>',
+                    _n(px), _n(y - 7), comparison.shown_published,
+                )
+            )  # fmt: skip
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" class="chart-label">'
+            "Share with a minor event: ● this clinic, line its 95% interval; ◆ published</text>",
+            (WIDTH + label_width) / 2,
+            height - 4,
+        )
+    )
+    title = "Minor adverse events: the clinic's shares beside the published ones"
+    return _svg(parts, title, described_by, height=height)

@@ -27,7 +27,7 @@ from treatments.models import (
 )
 from treatments.progress.adverse_events import adverse_event_rates, compare_with_published
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
-from treatments.progress.outcome_charts import change_histogram, mean_pain_chart
+from treatments.progress.outcome_charts import adverse_event_chart, change_histogram, mean_pain_chart
 from treatments.progress.outcomes import (
     PLAN_ROWS_SQL,
     Scope,
@@ -121,10 +121,12 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         rows, standard_care = table_with_references(groups, scope)
         adverse = adverse_event_rates(scope)
         adverse_reference = AdverseEventReference.objects.active()
+        comparisons = compare_with_published(adverse, adverse_reference)
         context.update(
             adverse=adverse,
             adverse_reference=adverse_reference,
-            adverse_comparisons=compare_with_published(adverse, adverse_reference),
+            adverse_comparisons=comparisons,
+            adverse_chart=adverse_event_chart(comparisons, described_by="adverse-reference-table"),
             severity_choices=AdverseEvent.Severity.choices,
             groups=groups,
             rows=rows,
