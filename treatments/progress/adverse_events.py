@@ -196,7 +196,9 @@ class ReferenceComparison:
         if share is None:
             return "—"
         value = share * self.per
-        return f"{value:.1f}%" if self.per == 100 else f"{value:.1f} per 10,000"
+        if self.per == 100:
+            return f"{value:.1f}%"
+        return f"{value:.1f} per 10,000" if value < 10 else f"{value:,.0f} per 10,000"
 
     @property
     def shown_clinic(self) -> str:

@@ -1,5 +1,7 @@
 """Server-drawn SVG charts for the outcomes page: mean pain by session, the spread of change, adverse events."""
 
+import math
+
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT = 640, 300
@@ -150,15 +152,17 @@ def adverse_event_chart(comparisons, *, described_by: str):
     rows = [c for c in comparisons if c.per == 100]
     height, row_height, label_width = 60 + 44 * len(rows), 44, 210
     values = [v for c in rows for v in (*(c.clinic_interval or ()), c.clinic_share, c.published_share) if v is not None]
-    # The axis runs to the next 10% above the largest value, so the whisker and the diamond are both inside.
-    top = max(0.1, -(-max(values, default=0.1) * 10 // 1) / 10)
-    span = WIDTH - label_width - RIGHT
+    # The axis runs to the next whole step above the largest value, so the whisker and the diamond are both inside.
+    largest = max(values, default=0.1)
+    step = 0.05 if largest <= 0.3 else 0.1 if largest <= 0.6 else 0.2
+    top = max(step, math.ceil(round(largest / step, 6)) * step)
+    span = WIDTH - label_width - RIGHT - 12
 
     def x(share: float) -> str:
         return _n(label_width + share / top * span)
 
     parts = []
-    ticks = [step / 10 * top for step in range(0, 11, 2)]
+    ticks = [index * step for index in range(round(top / step) + 1)]
     for tick in ticks:
         parts.append(
             format_html(
@@ -197,8 +201,8 @@ def adverse_event_chart(comparisons, *, described_by: str):
     parts.append(
         format_html(
             '<text x="{}" y="{}" text-anchor="middle" class="chart-label">'
-            "Share with a minor event: ● this clinic, line its 95% interval; ◆ published</text>",
-            (WIDTH + label_width) / 2,
+            "Share with a minor event: ● this clinic, with its 95% interval; ◆ published</text>",
+            WIDTH / 2,
             height - 4,
         )
     )
