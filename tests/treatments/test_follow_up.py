@@ -1,10 +1,12 @@
 """The 6-month follow-up: proposed when a plan is completed, recorded by practitioners, judged for relapse."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -432,3 +434,55 @@ def test_a_wider_window_set_before_recording_counts_the_follow_up(practitioner_c
     practitioner_client.post(url(plan), findings(recorded_on=day.isoformat(), first_step_pain="3.5"))
     assert FollowUp.objects.get(plan=plan).in_window is True
     assert outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE).followed_up == 1
+
+
+def stored_the_old_way(plan, *, first_step: str) -> FollowUp:
+    """A follow-up as stored before the definitions changed: relapse judged from the pain after needling."""
+    follow_up = FollowUp.objects.get(plan=plan)
+    day = six_months_after_last_session(plan)
+    follow_up.recorded_on, follow_up.first_step_pain, follow_up.average_pain = day, D(first_step), D("5.0")
+    follow_up.relapsed, follow_up.never_relieved = True, False
+    follow_up.window_opens_on, follow_up.window_closes_on = day - relativedelta(months=1), day + relativedelta(months=2)
+    follow_up.save()
+    return follow_up
+
+
+def test_rejudging_turns_an_old_relapse_of_a_never_relieved_plan_into_never_relieved(never_relieved, practitioner):
+    follow_up = stored_the_old_way(never_relieved, first_step="6.9")
+    out = io.StringIO()
+    call_command("rejudge_follow_ups", stdout=out)
+    assert f"plan {never_relieved.public_id}: Relapse -> Never relieved" in out.getvalue()
+    assert "1 follow-up verdict(s) would change (dry run" in out.getvalue()
+    follow_up.refresh_from_db()
+    assert (follow_up.relapsed, follow_up.never_relieved) == (True, False)  # the dry run wrote nothing
+
+    call_command("rejudge_follow_ups", "--apply", stdout=io.StringIO())
+    follow_up.refresh_from_db()
+    assert (follow_up.relapsed, follow_up.never_relieved) == (None, True)
+    assert follow_up.history.latest().history_change_reason.startswith("Judged again")
+    assert "Pedro" not in out.getvalue()  # only the plan's opaque id is printed
+    again = io.StringIO()
+    call_command("rejudge_follow_ups", "--apply", stdout=again)
+    assert "0 follow-up verdict(s) changed" in again.getvalue()
+
+
+def test_rejudging_measures_a_relieved_plan_from_the_pain_before_needling(practitioner):
+    """Ana ended on 3.0 before needling (2.0 after): 4.4 at follow-up was a relapse from 2.0, not from 3.0."""
+    held = finished_course(practitioner, "Ana Gil", "7.5", ["7.0", "5.0", "3.0"])
+    follow_up = stored_the_old_way(held, first_step="4.4")
+    call_command("rejudge_follow_ups", "--apply", stdout=io.StringIO())
+    follow_up.refresh_from_db()
+    assert (follow_up.relapsed, follow_up.never_relieved) == (False, False)
+
+
+def test_rejudging_uses_the_rule_in_force_when_the_follow_up_was_recorded(practitioner):
+    held = finished_course(practitioner, "Ana Gil", "7.5", ["7.0", "5.0", "3.0"])
+    follow_up = stored_the_old_way(held, first_step="4.4")
+    follow_up.relapsed = False
+    follow_up.save()
+    # A stricter rule set afterwards (a rise of 1 point is a relapse) does not rewrite the verdict.
+    stricter = ReliefRule.objects.create(relapse_rise=D("1.0"))
+    ReliefRule.objects.filter(pk=stricter.pk).update(changed_at=timezone.now() + dt.timedelta(days=1))
+    out = io.StringIO()
+    call_command("rejudge_follow_ups", "--apply", stdout=out)
+    assert "0 follow-up verdict(s) changed" in out.getvalue()

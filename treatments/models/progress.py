@@ -3,7 +3,7 @@
 Definitions: docs/clinical/measuring-progress.md.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -85,9 +85,10 @@ class ReliefRule(models.Model):
         return self.describe()
 
     @classmethod
-    def in_force(cls) -> "ReliefRule":
-        """The newest rule, or the defaults (unsaved) when the clinic has never set one."""
-        return cls.objects.order_by("-changed_at", "-id").first() or cls()
+    def in_force(cls, at: datetime | None = None) -> "ReliefRule":
+        """The newest rule (as it stood at `at`, if given), or the defaults (unsaved) when none was set by then."""
+        rules = cls.objects.filter(changed_at__lte=at) if at is not None else cls.objects.all()
+        return rules.order_by("-changed_at", "-id").first() or cls()
 
     def describe(self) -> str:
         return (

@@ -105,3 +105,29 @@ def follow_up_record(*, follow_up: FollowUp, findings: FollowUpFindings, by, now
         ]
     )
     return follow_up
+
+
+@transaction.atomic
+def follow_up_rejudge(*, follow_up: FollowUp, by=None, apply: bool = False) -> tuple[str, str] | None:
+    """Judge a recorded follow-up again by today's definitions, with the rule in force when it was recorded.
+
+    For follow-ups stored before the end of plan was defined once (the last signed session's pain before
+    needling) and before a never-relieved plan was kept apart from relapse. Returns the verdict before and
+    after when they differ (None when they agree), and stores the new one only with `apply`.
+    """
+    if not follow_up.is_recorded:
+        return None
+    last_saved = follow_up.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    progress = plan_progress(follow_up.plan, rule=ReliefRule.in_force(at=last_saved))
+    relapsed = progress.relapse_at(
+        follow_up_first_step=follow_up.first_step_pain, new_treatment_needed=follow_up.new_treatment_needed
+    )
+    before = follow_up.verdict
+    if (relapsed, progress.never_relieved) == (follow_up.relapsed, follow_up.never_relieved):
+        return None
+    follow_up.relapsed, follow_up.never_relieved = relapsed, progress.never_relieved
+    if apply:
+        follow_up._history_user = by
+        follow_up._change_reason = "Judged again: one end of plan (pain before needling); never relieved kept apart"
+        follow_up.save(update_fields=["relapsed", "never_relieved"])
+    return before, follow_up.verdict
