@@ -3,7 +3,6 @@
 Clinic admins see the whole clinic; practitioners the same pages for their own plans only.
 """
 
-import csv
 import math
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clinic.access import can_manage_clinic, clinical_staff_required
+from clinic.csv_export import csv_download
 from patients.models import Patient
 from treatments.models import (
     AdverseEvent,
@@ -189,13 +189,6 @@ def outcome_plans(request: HttpRequest) -> HttpResponse:
     return render(request, "treatments/outcome_plans.html", context, status=200)
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response, csv.writer(response)
-
-
 def _invalid_csv(form) -> HttpResponse:
     problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
     return HttpResponse(f"The filters are not valid, so nothing was exported. {problems}", status=400,
@@ -212,7 +205,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     if not form.is_valid():
         return _invalid_csv(form)
-    response, writer = _csv_response("outcomes-by-approach.csv")
+    response, writer = csv_download("outcomes-by-approach.csv")
     writer.writerow([*CSV_TABLE_COLUMNS, *CSV_REFERENCE_COLUMNS])
     scope = form.scope()
     rows, standard_care = table_with_references(outcome_table(scope, ReliefRule.in_force()), scope)
@@ -260,7 +253,7 @@ def outcome_plans_csv(request: HttpRequest) -> HttpResponse:
         return _invalid_csv(form)
     rows = _figure_rows(form.scope(), ReliefRule.in_force(), "TRUE")
     details = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
-    response, writer = _csv_response("outcomes-plans.csv")
+    response, writer = csv_download("outcomes-plans.csv")
     writer.writerow(CSV_PLAN_COLUMNS)
     for row in rows:
         plan = details[row["id"]]
