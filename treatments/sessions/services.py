@@ -15,6 +15,11 @@ the intake, a consent withdrawn) is signed over only with a reason, kept on the
 session. Signing locks the session and completes its appointment; an amendment
 records each changed field's value before and after, beside who changed it,
 when and why.
+
+Each practitioner writes their own record: a session is saved and signed only
+by the practitioner its appointment is booked with, and amended only by the one
+who signed it. A colleague with something to add writes an addendum, a note kept
+beside the record as written, with their name and the time.
 """
 
 from collections.abc import Sequence
@@ -33,9 +38,11 @@ from treatments.models import (
     Appointment,
     ElectroStimulation,
     NeedledPoint,
+    SessionAddendum,
     SessionAmendment,
     TreatmentSession,
 )
+from treatments.models.sessions import ADDENDUM_MAX_LENGTH
 from treatments.sessions.pregnancy import points_needing_override
 from treatments.sessions.refusals import recorded_session_refusals, session_refusals
 from treatments.sessions.todays_symptoms import symptoms_to_rescore
@@ -143,6 +150,8 @@ def session_save(
     unknown = set(record) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Not part of a session's record: {', '.join(sorted(unknown))}")
+    if refusal := appointment.session_writer_refusal(by):
+        raise SessionRefused(refusal)
     session = TreatmentSession.objects.select_for_update().filter(appointment=appointment).first()
     if session is None:
         if appointment.status not in ATTENDED:
@@ -242,7 +251,13 @@ def session_sign(
     without one, AcknowledgementNeeded is raised and nothing is signed. A reason given while every
     rule passes is not kept.
     """
-    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    # The points come with the session: the safety rules read every one of them (no query per point).
+    locked = (
+        TreatmentSession.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .prefetch_related("needled_points__point", "electro__point_a", "electro__point_b")
+        .get(pk=session.pk)
+    )
     if locked.is_signed:
         raise SessionRefused("This session is signed already.")
     if locked.practitioner_id != by.pk:
@@ -291,6 +306,8 @@ def session_amend(
     locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     if not locked.is_signed:
         raise SessionRefused("This session is still a draft: edit it instead of amending it.")
+    if refusal := locked.amend_refusal(by):
+        raise SessionRefused(refusal)
     if not reason.strip():
         raise SessionRefused("Say why the signed record is being corrected.")
     removed = [label for label, name in AFTER_SCORES if name in changes and changes[name] is None]
@@ -313,3 +330,21 @@ def session_amend(
         SessionAmendment.objects.filter(pk=amendment.pk).update(amended_at=now)
         amendment.amended_at = now
     return amendment
+
+
+@transaction.atomic
+def session_addendum_add(*, session: TreatmentSession, text: str, by, now: datetime | None = None) -> SessionAddendum:
+    """Add a note to a signed session, kept as written with who and when. Any practitioner may; nobody changes it after.
+
+    This is how a colleague adds to another practitioner's signed record without touching it (session_amend is
+    the author's). The caller checks who `by` is (treatments.access.session_for_addendum).
+    """
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if not locked.is_signed:
+        raise SessionRefused("This session is still a draft: add a note once it is signed.")
+    text = text.strip()
+    if not text:
+        raise SessionRefused("Write the addendum: it is kept beside the session as written.")
+    if len(text) > ADDENDUM_MAX_LENGTH:
+        raise SessionRefused(f"Keep the addendum to {ADDENDUM_MAX_LENGTH} characters.")
+    return SessionAddendum.objects.create(session=locked, text=text, author=by, written_at=now or timezone.now())
