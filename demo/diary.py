@@ -241,17 +241,19 @@ def book_past_course(
     by,
     now: datetime,
     pattern: int | None = None,
+    limit: int | None = None,
 ) -> tuple[int, date]:
     """Visits before `until` on the plan's rhythm; returns how many count and when the next is due.
 
     `pattern` picks the misses and cancellations (None: every visit attended); a missed or
-    cancelled visit is booked again a couple of days later.
+    cancelled visit is booked again a couple of days later. `limit` stops after that many
+    attended visits (a course the patient gave up), else the plan's size.
     """
     window = ScheduleWindow.load(
         practitioner=plan.practitioner, patient=plan.patient, first_day=first_day, last_day=until
     )
     counted, attempt, day = 0, 0, first_day
-    while counted < plan.sessions_planned and day < until:
+    while counted < min(limit or plan.sessions_planned, plan.sessions_planned) and day < until:
         number = counted + 1
         minutes = plan.minutes_for(number)
         start = _closest(window.free_starts_on(day, minutes, location.pk), day, preferred)

@@ -18,6 +18,7 @@ past patients are found by name and date of birth, and a follow-up is made once.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -288,15 +289,30 @@ class _Visit:
     last_of_plan: bool
 
 
-def _write_course(plan: TreatmentPlan, *, course: Course, points: dict, now: datetime) -> None:
+# Chooses a session's adverse event, if any: (session number, course, intake) -> row or None.
+AdverseChooser = Callable[..., AdverseEventRow | None]
+
+
+def _write_course(
+    plan: TreatmentPlan, *, course: Course, points: dict, now: datetime, adverse: AdverseChooser | None = None
+) -> None:
+    """Signed sessions for the plan's completed appointments that have none; `adverse` picks each one's event."""
     appointments = list(
-        plan.appointments.filter(status=Appointment.Status.COMPLETED, ends_at__lte=now).order_by("starts_at")
+        plan.appointments.filter(status=Appointment.Status.COMPLETED, ends_at__lte=now)
+        .select_related("practitioner")
+        .order_by("starts_at")
     )
     done = set(TreatmentSession.objects.filter(appointment__in=appointments).values_list("appointment_id", flat=True))
     intake = Intake.objects.filter(patient=plan.patient).first()
     if intake is None or len(done) == len(appointments):
         return
-    facts = load_facts(plan.patient)
+    # One copy of the patient with their intake, consents and diagnoses loaded, shared by every visit: the
+    # services' safety checks (load_facts) read those rows from it instead of asking again at each session.
+    patient = Patient.objects.select_related("intake").prefetch_related("consents", "diagnoses").get(pk=plan.patient_id)
+    plan.patient = patient
+    for appointment in appointments:
+        appointment.patient, appointment.plan = patient, plan
+    facts = load_facts(patient)
     numbness = bool(facts.active_codes & NUMBNESS_CODES)
     symptoms = _numbness_records(plan.patient) if numbness else {}
     previous = None
@@ -336,6 +352,7 @@ def _write_course(plan: TreatmentPlan, *, course: Course, points: dict, now: dat
                 points=points,
                 rescores=rescores,
                 now=now,
+                adverse=adverse or _adverse_event,
             )
 
 
@@ -350,6 +367,7 @@ def _write_session(
     points: dict,
     rescores: list[SymptomScore],
     now: datetime,
+    adverse: AdverseChooser | None = None,
 ) -> None:
     """The session as the practitioner records it on the page, then signs it after the visit."""
     appointment, number, practitioner = visit.appointment, visit.number, visit.appointment.practitioner
@@ -371,11 +389,11 @@ def _write_session(
         )
     heat = ""
     if not numbness and number % 3 == 0 and heat_refusal(facts) is None and not intake.pregnant:
-        heat = TreatmentSession.Heat.MOXIBUSTION if course is QUICK else TreatmentSession.Heat.HEAT_LAMP
+        heat = TreatmentSession.Heat.MOXIBUSTION if course.kind == QUICK.kind else TreatmentSession.Heat.HEAT_LAMP
     home_care = NEUROPATHY_HOME_CARE if numbness else HEEL_HOME_CARE
     if intake.foot_ulcer_or_infection:
         home_care += " Keep the ulcer dressing clean and dry; podiatry visit as booked."
-    event = _adverse_event(number, course=course, intake=intake)
+    event = (adverse or _adverse_event)(number, course=course, intake=intake)
     session = session_save(
         appointment=appointment,
         record={
@@ -503,11 +521,11 @@ def _adverse_event(number: int, *, course: Course, intake: Intake) -> AdverseEve
         return AdverseEventRow(
             AdverseEvent.Kind.NEEDLE_PAIN, mild, "Sharp pain on insertion at LR3; needle placed again. Settled at once."
         )
-    if number == 3 and course is QUICK:
+    if number == 3 and course.kind == QUICK.kind:
         return AdverseEventRow(
             AdverseEvent.Kind.NEEDLE_PAIN, mild, "Ache at the heel ashi point; needle eased back. Gone before removal."
         )
-    if number == 5 and course is NO_CHANGE:
+    if number == 5 and course.kind == NO_CHANGE.kind:
         return AdverseEventRow(
             AdverseEvent.Kind.FLARE, mild, "Heel sorer for a day after the last visit. Lighter stimulation today."
         )
@@ -545,13 +563,13 @@ def _soap(visit: _Visit, *, plan, course: Course, intake: Intake, facts: SafetyF
     if visit.number == 1:
         assessment = "Peripheral neuropathy symptoms" if numbness else "Plantar heel pain"
         assessment += "; course as planned."
-    elif course is NO_CHANGE or drop < Decimal("0.5"):
+    elif course.kind == NO_CHANGE.kind or drop < Decimal("0.5"):
         assessment = "Little change since the start of the course."
     else:
         assessment = f"First-step pain {drop} points below the start of the course."
     if visit.last_of_plan:
         plan_notes = "Course complete. Keep up the home care; follow-up visit in six months."
-    elif course is NO_CHANGE and visit.number * 2 >= plan.sessions_planned:
+    elif course.kind == NO_CHANGE.kind and visit.number * 2 >= plan.sessions_planned:
         plan_notes = "Little change so far: talk through adding physical therapy, orthotics or imaging next time."
     else:
         plan_notes = "Continue the plan; same points, adjusted to the response."
@@ -678,34 +696,10 @@ def _follow_ups(*, now: datetime) -> None:
 
 def _record_follow_up(follow_up, past: PastPatient, *, now: datetime) -> None:
     """The follow-up visit, booked once it was due and attended; what it found goes to follow_up_record."""
-    plan = follow_up.plan
-    location = Location.objects.filter(is_active=True).order_by("pk").first()
-    window = ScheduleWindow.load(
-        practitioner=plan.practitioner,
-        patient=plan.patient,
-        first_day=follow_up.due_on,
-        last_day=follow_up.due_on + timedelta(days=14),
-    )
-    after = local_datetime(follow_up.due_on, time(0))
-    visit = None
-    for start in window.next_free(after=after, minutes=30, location_id=location.pk, count=5) if location else []:
-        if start + timedelta(minutes=30) > now:
-            return  # not held yet: the follow-up stays due
-        visit = book_visit(
-            patient=plan.patient,
-            practitioner=plan.practitioner,
-            location=location,
-            kind=Appointment.Kind.FOLLOW_UP,
-            starts_at=start,
-            minutes=30,
-            by=plan.practitioner,
-            now=now,
-            outcome=Appointment.Status.COMPLETED,
-        )
-        if visit:
-            break
+    visit = _book_follow_up_visit(follow_up, now=now)
     if visit is None:
         return
+    plan = follow_up.plan
     # The score the course ended on, which the follow-up is compared with; the app judges what the rise means.
     last = plan.sessions.signed().order_by("-started_at", "-id").first()
     follow_up_record(
@@ -721,3 +715,40 @@ def _record_follow_up(follow_up, past: PastPatient, *, now: datetime) -> None:
         by=plan.practitioner,
         now=now,
     )
+
+
+def _book_follow_up_visit(follow_up, *, now: datetime, after: date | None = None) -> Appointment | None:
+    """The follow-up visit at the first free slot from `after` (default: the due day), attended; None if not held.
+
+    A slot that ends after `now` has not happened yet: the follow-up stays due and nothing is booked.
+    """
+    plan = follow_up.plan
+    location = Location.objects.filter(is_active=True).order_by("pk").first()
+    first_day = after or follow_up.due_on
+    window = ScheduleWindow.load(
+        practitioner=plan.practitioner,
+        patient=plan.patient,
+        first_day=first_day,
+        last_day=first_day + timedelta(days=14),
+    )
+    for start in (
+        window.next_free(after=local_datetime(first_day, time(0)), minutes=30, location_id=location.pk, count=5)
+        if location
+        else []
+    ):
+        if start + timedelta(minutes=30) > now:
+            return None  # not held yet: the follow-up stays due
+        visit = book_visit(
+            patient=plan.patient,
+            practitioner=plan.practitioner,
+            location=location,
+            kind=Appointment.Kind.FOLLOW_UP,
+            starts_at=start,
+            minutes=30,
+            by=plan.practitioner,
+            now=now,
+            outcome=Appointment.Status.COMPLETED,
+        )
+        if visit:
+            return visit
+    return None
