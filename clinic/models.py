@@ -31,6 +31,10 @@ class User(AbstractUser):
         blank=True,
         help_text="Shown beside the name, e.g. 'L.Ac.' for a licensed acupuncturist.",
     )
+    # Accounts are deactivated, never deleted (clinical history names who wrote each record);
+    # the staff page shows why and since when.
+    deactivated_at = models.DateTimeField("deactivated at", null=True, blank=True)
+    deactivation_reason = models.CharField("reason for deactivation", max_length=200, blank=True)
 
     objects = StaffManager()
 

@@ -30,7 +30,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "My schedule", "treatments:my_schedule", frozenset({Role.PRACTITIONER}), section="/treatments/my-schedule/"
     ),
     NavItem("Outcomes", "treatments:outcomes", CLINICAL_ROLES, section="/treatments/outcomes/"),
-    NavItem("Staff & settings", "admin:index", frozenset({Role.CLINIC_ADMIN}), section="/admin/"),
+    NavItem("Staff", "staff_list", frozenset({Role.CLINIC_ADMIN}), section="/staff/"),
+    # The Django admin, for the clinic's set-up only: staff accounts are managed on the Staff page.
+    NavItem("Settings", "admin:index", frozenset({Role.CLINIC_ADMIN}), section="/admin/"),
 )
 
 

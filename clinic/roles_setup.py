@@ -15,12 +15,9 @@ from clinic.access import Role
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PRACTITIONER: [],
     Role.FRONT_DESK: [],
-    # Clinic admins manage staff accounts; accounts are deactivated, never deleted.
+    # Clinic admins manage staff accounts on the Staff page (which asks clinic.access), never in the
+    # admin: no user, group or permission rights here, so the admin cannot be used to escalate.
     Role.CLINIC_ADMIN: [
-        "clinic.add_user",
-        "clinic.change_user",
-        "clinic.view_user",
-        "auth.view_group",
         # The clinic's set-up. Locations close rather than disappear; a shift, closure or leave
         # entered by mistake may be removed (nothing refers to them).
         "treatments.add_location",

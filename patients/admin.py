@@ -3,9 +3,11 @@
 Nothing here can be deleted: patients are archived, consents withdrawn and
 diagnoses resolved, in the app. Clinic admins read the clinical records and
 their change history; writing them is left to practitioners in the chart, where
-the safety rules run. Patients are registered through the Patients page so the
-duplicate check runs; the admin only corrects their details, with the same
-validation.
+the safety rules run and the history records who did it. That holds for
+superusers too: an intake's safety flags (a pacemaker, pregnancy, anticoagulants)
+decide which points and currents are safe, so no admin page may change one.
+Patients are registered through the Patients page so the duplicate check runs;
+the admin only corrects their contact details and name, with the same validation.
 """
 
 from django.contrib import admin
@@ -26,7 +28,7 @@ def _is_clinic_admin(request) -> bool:
 
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
-    """Readable by clinic admins, changeable only by superusers, deletable by nobody."""
+    """Readable by clinic admins (and superusers); added, changed and deleted by nobody here."""
 
     list_per_page = RECORDS_PER_PAGE
     show_full_result_count = False
@@ -59,7 +61,7 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -137,7 +139,7 @@ class PriorTreatmentInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return _is_clinic_admin(request)

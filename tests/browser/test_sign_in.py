@@ -15,7 +15,7 @@ PERSONAS = {
     Role.CLINIC_ADMIN: (
         ClinicAdminFactory,
         "carmen",
-        ["Home", "Patients", "Day sheet", "Week", "Outcomes", "Staff & settings"],
+        ["Home", "Patients", "Day sheet", "Week", "Outcomes", "Staff", "Settings"],
     ),
 }
 

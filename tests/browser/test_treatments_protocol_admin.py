@@ -1,4 +1,4 @@
-"""A clinic admin adds a protocol in Staff & settings, picking its points from the catalogue."""
+"""A clinic admin adds a protocol in Settings (the admin), picking its points from the catalogue."""
 
 import re
 
@@ -20,7 +20,7 @@ def test_a_clinic_admin_adds_a_protocol_with_two_points_and_sees_it_listed(live_
     ClinicAdminFactory(username="carmen", first_name="Carmen", last_name="Diaz")
     sign_in(page, live_server.url, "carmen", TEST_PASSWORD)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff & settings").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("link", name="Protocols", exact=True).click()
     expect(page.get_by_role("link", name="Heel pain")).to_be_visible()
     page.get_by_role("link", name=re.compile("Add protocol")).click()

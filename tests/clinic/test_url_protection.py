@@ -11,7 +11,7 @@ from django.urls.resolvers import RoutePattern
 pytestmark = pytest.mark.django_db
 
 # The only pages a stranger may open.
-PUBLIC_URL_NAMES = {"login", "healthz", "admin:login"}
+PUBLIC_URL_NAMES = {"login", "healthz", "admin:login", "password_reset_confirm", "password_reset_complete"}
 
 
 def _sample_value(converter) -> str:

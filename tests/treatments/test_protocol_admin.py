@@ -1,4 +1,4 @@
-"""Clinic admins maintain the protocols in Staff & settings; clinical records there are read-only."""
+"""Clinic admins maintain the protocols in Settings (the admin); clinical records there are read-only."""
 
 import datetime as dt
 
