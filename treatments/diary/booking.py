@@ -1,4 +1,4 @@
-"""Writes that must be all or nothing: booking, booking a whole course, rescheduling.
+"""Writes that must be all or nothing: booking, booking a whole course, rescheduling, reassigning.
 
 The exclusion constraints in PostgreSQL are the last word on double booking.
 These functions check what they can first (working hours, closures, the past)
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.access import can_manage_clinic
 from treatments.diary.scheduling import ScheduleWindow, counted_starts, session_numbers
-from treatments.models import Appointment, Location, TreatmentPlan
+from treatments.models import Appointment, AppointmentReassignment, Leave, Location, TreatmentPlan
 
 EXCLUSION_VIOLATION = "23P01"
 SEARCH_DAYS_FOR_ALTERNATIVES = 14
@@ -267,3 +267,43 @@ def appointment_reschedule(
     appointment.ends_at = starts_at + timedelta(minutes=minutes)
     appointment.override_reason = override_reason.strip()
     return _insert(appointment)
+
+
+def appointment_reassign(
+    appointment: Appointment, *, to, reason: str, by, now: datetime | None = None
+) -> AppointmentReassignment:
+    """Hand the appointment to practitioner `to` (covering for a colleague), keeping who, when and why.
+
+    Only an appointment still to be seen, with no session recorded, changes hands (Appointment.reassign_refusal):
+    a session is written by the practitioner the appointment is booked with, so covering starts here. The
+    new practitioner's diary is held to the same rule as any booking: the exclusion constraint refuses an
+    overlap, as a BookingConflict. Working hours are not asked: whoever covers has agreed to, but someone on
+    leave that day is refused. Call it with the appointment's row locked (select_for_update).
+    """
+    refusal = appointment.reassign_refusal()
+    if refusal:
+        raise BookingRefused(refusal)
+    if to.pk == appointment.practitioner_id:
+        raise BookingRefused(f"The appointment is already with {to.display_name}.", field="practitioner")
+    reason = reason.strip()
+    if not reason:
+        raise BookingRefused("Say why the appointment is being reassigned.", field="reason")
+    day = timezone.localdate(appointment.starts_at)
+    if Leave.objects.filter(practitioner=to, first_day__lte=day, last_day__gte=day).exists():
+        raise BookingRefused(f"{to.display_name} is on leave that day.", field="practitioner")
+    previous = appointment.practitioner
+    appointment.practitioner = to
+    try:
+        _insert(appointment)
+    except BookingConflict:
+        # The database said no; the object goes back to who it is really with.
+        appointment.practitioner = previous
+        raise
+    return AppointmentReassignment.objects.create(
+        appointment=appointment,
+        from_practitioner=previous,
+        to_practitioner=to,
+        reason=reason,
+        reassigned_by=by,
+        reassigned_at=now or timezone.now(),
+    )

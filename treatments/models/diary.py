@@ -277,6 +277,33 @@ class Appointment(models.Model):
     def cancel_refusal(self) -> str | None:
         return self._not_booked("it cannot be cancelled")
 
+    # Covering for a colleague: an appointment still to be seen may change hands.
+    REASSIGNABLE_STATUSES = (Status.BOOKED, Status.CHECKED_IN)
+
+    def reassign_refusal(self) -> str | None:
+        """Why the appointment cannot be handed to another practitioner now, or None.
+
+        Once a session is recorded it is its practitioner's record, so the appointment stays with them.
+        """
+        if self.status not in self.REASSIGNABLE_STATUSES:
+            status = self.get_status_display().lower()
+            return f"This appointment is {status}: it stays with {self.practitioner.display_name}."
+        if type(self).objects.filter(pk=self.pk, treatment_session__isnull=False).exists():
+            return (
+                f"A session is already recorded for this appointment by {self.practitioner.display_name}, "
+                "so it stays with them."
+            )
+        return None
+
+    def session_writer_refusal(self, user) -> str | None:
+        """Why `user` may not record this appointment's session, or None: only the practitioner it is booked with."""
+        if self.practitioner_id != user.pk:
+            return (
+                f"This appointment is booked with {self.practitioner.display_name}: only they record its session. "
+                "To cover for them, have the appointment reassigned to you first (Reassign, on the appointment page)."
+            )
+        return None
+
     def allowed_actions(self, now: datetime) -> "AppointmentActions":
         """Which buttons the appointment's card offers at `now`."""
         return AppointmentActions(
@@ -303,6 +330,37 @@ class Appointment(models.Model):
         self.cancelled_at = now
         self.late_cancellation = by == self.CancelledBy.PATIENT and self.starts_at - now < LATE_CANCELLATION_NOTICE
         self.save(update_fields=["status", "cancelled_by", "cancel_reason", "cancelled_at", "late_cancellation"])
+
+
+class AppointmentReassignment(models.Model):
+    """An appointment handed from one practitioner to another, e.g. to cover sick leave: who, when and why.
+
+    The appointment's practitioner changes (and its audit history says so); this row keeps the reason,
+    and is what the appointment and session pages show.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reassignments")
+    from_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="from"
+    )
+    to_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="to"
+    )
+    reason = models.CharField(max_length=200)
+    reassigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reassigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reassigned_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__regex=r"\S"), name="reassignment_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(from_practitioner=F("to_practitioner")), name="reassignment_to_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reassigned {timezone.localtime(self.reassigned_at):%Y-%m-%d %H:%M}"
 
 
 class CalendarFeed(models.Model):

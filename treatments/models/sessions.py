@@ -2,7 +2,9 @@
 
 A session is written by a practitioner from a checked-in appointment. Once
 signed it is locked: a correction is a SessionAmendment that records who, when,
-why and the values before and after, so the original stays visible.
+why and the values before and after, so the original stays visible. Only the
+session's author amends it; any other practitioner adds a SessionAddendum, a
+signed note beside the record that is never changed or deleted.
 """
 
 from decimal import Decimal
@@ -240,6 +242,24 @@ class TreatmentSession(models.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
+    def write_refusal(self, user) -> str | None:
+        """Why `user` may not edit or sign this draft, or None: a session is its practitioner's to write."""
+        if self.practitioner_id != user.pk:
+            return (
+                f"Only {self.practitioner.display_name}, who gave this treatment, can edit or sign this session. "
+                "To cover for a colleague, have the appointment reassigned to you before the session is started."
+            )
+        return None
+
+    def amend_refusal(self, user) -> str | None:
+        """Why `user` may not amend this signed session, or None: only its author corrects it."""
+        if self.signed_by_id != user.pk:
+            return (
+                f"Only {self.signed_by.display_name}, who signed this session, can amend it. "
+                "Add an addendum instead: it is kept beside the record with your name."
+            )
+        return None
+
     @property
     def retention_is_unusual(self) -> bool:
         low, high = TYPICAL_RETENTION
@@ -334,3 +354,41 @@ class SessionAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment of {self.amended_at:%Y-%m-%d} ({', '.join(self.changes)})"
+
+
+# What an addendum may hold: a note, not a second record.
+ADDENDUM_MAX_LENGTH = 2000
+
+
+class SessionAddendum(models.Model):
+    """A note added to a signed session by a practitioner, shown beside it with who and when.
+
+    Only a session's author amends it; a colleague who has something to add (they saw the patient next,
+    they noticed a mistake) writes an addendum instead, so nobody's signed record is changed by someone
+    else. An addendum is signed by being saved: it is never changed or deleted (save() and delete()
+    refuse, and a trigger from migration 0010 refuses UPDATE and DELETE in the database itself).
+    """
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField("addendum", max_length=ADDENDUM_MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField("written", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+        verbose_name_plural = "session addenda"
+        constraints = [
+            # Something other than spaces: an empty addendum says nothing and cannot be taken back.
+            models.CheckConstraint(condition=Q(text__regex=r"\S"), name="addendum_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum of {timezone.localtime(self.written_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("An addendum is never changed: add another one.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("An addendum is never deleted: it is part of the session's record.")

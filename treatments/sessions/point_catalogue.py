@@ -452,7 +452,7 @@ def _build() -> list[tuple[str, str, str, str, int | None, str, bool, bool]]:
 # (code, pinyin, english, meridian, number, location, avoid_in_pregnancy, caution_in_pregnancy)
 POINTS: list[tuple[str, str, str, str, int | None, str, bool, bool]] = _build()
 
-# The protocols the clinic starts with; clinic admins change them in Staff & settings.
+# The protocols the clinic starts with; clinic admins change them in Settings.
 DEFAULT_PROTOCOLS: dict[str, tuple[str, list[str]]] = {
     "Heel pain": (
         "Plantar heel pain: distal and local points used in trials.",

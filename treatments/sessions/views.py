@@ -2,6 +2,9 @@
 
 Practitioners write; practitioners and clinic admins read; the front desk is
 refused every page here (it sees only the appointment's "Session recorded").
+Each practitioner writes their own: the one the appointment is booked with
+starts, edits and signs the session, the one who signed it amends it, and any
+other practitioner adds an addendum instead (treatments.access says so).
 Every refusal says why and writes nothing: no consent, a patient not checked
 in, electroacupuncture for a patient with a pacemaker, a signed session.
 """
@@ -17,16 +20,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic.access import Role, can_write_clinical, clinical_staff_required, role_required
 from patients.models import Intake
 from patients.safety import SafetyFacts, load_facts
-from treatments.access import appointment_for_session, session_for_clinical_read, session_for_clinical_write
+from treatments.access import (
+    NotYourRecord,
+    appointment_for_session,
+    session_for_addendum,
+    session_for_amendment,
+    session_for_clinical_read,
+    session_for_clinical_write,
+)
 from treatments.models import (
     Appointment,
+    AppointmentReassignment,
     ElectroStimulation,
     NeedledPoint,
+    SessionAddendum,
     SessionAmendment,
     TreatmentSession,
 )
 from treatments.models.sessions import TYPICAL_RETENTION
 from treatments.sessions import services
+from treatments.sessions.forms.addendum import AddendumForm
 from treatments.sessions.forms.amend import AmendForm
 from treatments.sessions.forms.page import SessionForms, protocol_points
 from treatments.sessions.forms.points import PointCatalogue
@@ -86,12 +99,33 @@ def retention_notice(minutes: int | None) -> str:
     return f"Needles were retained {minutes} minutes, outside the usual {low}–{high}: check that this is right."
 
 
-def _refusal_page(request, appointment: Appointment, *, title: str, text: str) -> HttpResponse:
+def _refusal_page(
+    request, appointment: Appointment, *, title: str, text: str, status: int = REFUSED, way_round: dict | None = None
+) -> HttpResponse:
+    """Why nothing can be written here; `way_round` ({"url", "label"}) offers what may be done instead."""
     return render(
         request,
         "treatments/session_form.html",
-        {"appointment": appointment, "patient": appointment.patient, "refusal": text, "refusal_title": title},
-        status=REFUSED,
+        {
+            "appointment": appointment,
+            "patient": appointment.patient,
+            "refusal": text,
+            "refusal_title": title,
+            "way_round": way_round,
+        },
+        status=status,
+    )
+
+
+def _not_yours(request, appointment: Appointment, refused: NotYourRecord, *, way_round=None) -> HttpResponse:
+    """A colleague's record: 403, saying whose it is and what to do instead."""
+    return _refusal_page(
+        request,
+        appointment,
+        title="Another practitioner's record",
+        text=refused.message,
+        status=403,
+        way_round=way_round,
     )
 
 
@@ -192,7 +226,14 @@ def session_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if request.method == "POST":
         # Two taps on "Save" must not open two sessions: the second waits, then finds the first.
         queryset = queryset.select_for_update(of=("self",))
-    appointment = appointment_for_session(request.user, appointment_id, queryset)
+    try:
+        appointment = appointment_for_session(request.user, appointment_id, queryset)
+    except NotYourRecord as refused:
+        # A colleague's session already written is theirs to read (the plan page links here); writing one is not.
+        recorded = TreatmentSession.objects.filter(appointment=refused.record).values_list("pk", flat=True).first()
+        if recorded and request.method == "GET":
+            return redirect("treatments:session", session_id=recorded)
+        return _not_yours(request, refused.record, refused)
     existing = TreatmentSession.objects.filter(appointment=appointment).values_list("pk", flat=True).first()
     if existing:
         if request.method == "POST":
@@ -214,13 +255,16 @@ def session_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @practitioner_required
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for_clinical_write(request.user, session_id, _sessions())
+    try:
+        session = session_for_clinical_write(request.user, session_id, _sessions())
+    except NotYourRecord as refused:
+        return _not_yours(request, refused.record.appointment, refused)
     if session.is_signed:
-        messages.error(
-            request,
-            "This session is signed, so it can no longer be edited. To correct it, use Amend: "
-            "the signed record stays visible beside the correction.",
-        )
+        if session.signed_by_id == request.user.pk:
+            text = "To correct it, use Amend: the signed record stays visible beside the correction."
+        else:
+            text = "To add to a colleague's record, add an addendum: it is kept beside the session with your name."
+        messages.error(request, f"This session is signed, so it can no longer be edited. {text}")
         return redirect(session)
     return _form_page(request, session, load_facts(session.patient))
 
@@ -231,6 +275,7 @@ def _detail_queryset():
         Prefetch("electro", queryset=ElectroStimulation.objects.select_related("point_a", "point_b")),
         "adverse_events",
         Prefetch("amendments", queryset=SessionAmendment.objects.select_related("amended_by")),
+        Prefetch("addenda", queryset=SessionAddendum.objects.select_related("author")),
     )
 
 
@@ -317,7 +362,10 @@ def _detail_page(request: HttpRequest, session: TreatmentSession, *, sign_form: 
     for amendment in amendments:
         amendment.rows = amendment_rows(amendment)
     can_write = can_write_clinical(request.user)
-    can_sign = can_write and not session.is_signed and session.practitioner_id == request.user.pk
+    # Each practitioner writes their own record: a draft is its practitioner's, a signed session its signer's.
+    own = session.signed_by_id if session.is_signed else session.practitioner_id
+    is_author = can_write and own == request.user.pk
+    can_sign = is_author and not session.is_signed
     return render(
         request,
         "treatments/session_detail.html",
@@ -332,9 +380,16 @@ def _detail_page(request: HttpRequest, session: TreatmentSession, *, sign_form: 
             "electro": [electro_text(pair) for pair in session.electro.all()],
             "events": list(session.adverse_events.all()),
             "amendments": amendments,
+            "addenda": list(session.addenda.all()),
+            "reassignments": list(
+                AppointmentReassignment.objects.filter(appointment=session.appointment_id).select_related(
+                    "from_practitioner", "to_practitioner", "reassigned_by"
+                )
+            ),
             "symptoms_today": list(session.patient.symptom_records.filter(recorded_on=day).order_by("symptom", "id")),
             "retention_notice": retention_notice(session.retention_minutes),
             "can_write": can_write,
+            "is_author": is_author,
             "can_sign": can_sign,
             "missing_after": session.first_step_pain_after is None or session.average_pain_after is None,
             "sign_refusals": list(recorded_session_refusals(session, facts).values()) if can_sign else [],
@@ -353,7 +408,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 @practitioner_required
 def session_sign(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for_clinical_write(request.user, session_id, _detail_queryset())
+    try:
+        session = session_for_clinical_write(request.user, session_id, _detail_queryset())
+    except NotYourRecord as refused:
+        # The button is not shown to anyone else, so this is a stale page or a crafted post: say why, sign nothing.
+        messages.error(request, refused.message)
+        return redirect(refused.record)
     form = SignForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, session, sign_form=form)
@@ -379,7 +439,16 @@ def session_sign(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @practitioner_required
 def session_amend(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for_clinical_write(request.user, session_id, _sessions())
+    try:
+        session = session_for_amendment(request.user, session_id, _sessions())
+    except NotYourRecord as refused:
+        way_round = None
+        if refused.record.is_signed:
+            way_round = {
+                "url": reverse("treatments:session_addendum", kwargs={"session_id": refused.record.pk}),
+                "label": "Add an addendum",
+            }
+        return _not_yours(request, refused.record.appointment, refused, way_round=way_round)
     if not session.is_signed:
         messages.info(request, "This session is still a draft, so it can simply be edited.")
         return redirect("treatments:session_edit", session_id=session.pk)
@@ -397,6 +466,37 @@ def session_amend(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(
         request,
         "treatments/session_amend.html",
+        {
+            "session": session,
+            "appointment": session.appointment,
+            "patient": session.patient,
+            "form": form,
+            "detail_url": reverse("treatments:session", kwargs={"session_id": session.pk}),
+            "signed_at": timezone.localtime(session.signed_at),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@practitioner_required
+def session_addendum(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A note beside a signed session: how a practitioner adds to a record that is not theirs to amend."""
+    session = session_for_addendum(request.user, session_id, _sessions())
+    if not session.is_signed:
+        messages.info(request, "This session is still a draft: a note can be added once it is signed.")
+        return redirect(session)
+    form = AddendumForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_addendum_add(session=session, text=form.cleaned_data["text"], by=request.user)
+        except SessionRefused as refused:
+            form.add_error("text", str(refused))
+        else:
+            messages.success(request, "Addendum added. It is kept beside the signed session with your name.")
+            return redirect(session)
+    return render(
+        request,
+        "treatments/session_addendum.html",
         {
             "session": session,
             "appointment": session.appointment,

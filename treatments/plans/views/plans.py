@@ -2,7 +2,8 @@
 
 The front desk needs to know who, how many sessions, how often and when, so it
 can book; what is being treated and why (diagnoses, approach, goal) is shown to
-clinicians only.
+clinicians only. A plan's status (activate, complete, discontinue) is changed by
+its own practitioner or a clinic admin, never by a colleague.
 """
 
 from django.contrib import messages
@@ -11,13 +12,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from clinic.access import can_see_clinical, can_write_clinical
+from clinic.access import can_manage_clinic, can_see_clinical, can_write_clinical
 from patients.access import patient_for_clinical_write
 from patients.safety import load_facts
-from treatments.access import plan_for_clinical_write, plan_for_scheduling
+from treatments.access import NotYourRecord, plan_for_editing, plan_for_scheduling, plan_for_status_change
 from treatments.models import Appointment, TreatmentPlan
 from treatments.plans.forms import PlanForm, PlanStatusForm
 from treatments.progress.follow_up import follow_up_propose
+
+
+def _not_yours(request: HttpRequest, refused: NotYourRecord) -> HttpResponse:
+    """A colleague's plan: say whose it is and what to do instead (403)."""
+    back = refused.record.get_absolute_url()
+    context = {"refusal": refused.message, "back_url": back, "back_label": "Back to the plan"}
+    return render(request, "treatments/not_your_record.html", context, status=403)
 
 
 def _plans_with_counts():
@@ -82,6 +90,9 @@ def plan_detail(request: HttpRequest, plan_id) -> HttpResponse:
             "clinical": clinical,
             "diagnoses": list(plan.diagnoses.all()) if clinical else [],
             "can_write": can_write_clinical(request.user),
+            # Status buttons only for who may press them: the plan's practitioner or a clinic admin.
+            "can_change_status": (plan.practitioner_id == request.user.pk and can_write_clinical(request.user))
+            or can_manage_clinic(request.user),
             "actions": PlanStatusForm.allowed_actions(plan),
             "editable": not plan.is_finished,
         },
@@ -90,7 +101,10 @@ def plan_detail(request: HttpRequest, plan_id) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, plan_id) -> HttpResponse:
-    plan = plan_for_clinical_write(request.user, plan_id, _plans_with_counts())
+    try:
+        plan = plan_for_editing(request.user, plan_id, _plans_with_counts())
+    except NotYourRecord as refused:
+        return _not_yours(request, refused)
     # A finished plan keeps its record as it was.
     if plan.is_finished:
         messages.error(request, f"This plan is {plan.get_status_display().lower()}: its record stays as it was.")
@@ -115,7 +129,10 @@ def plan_edit(request: HttpRequest, plan_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_status(request: HttpRequest, plan_id) -> HttpResponse:
     """Activate, complete or discontinue. A GET shows the confirmation (and, to discontinue, the reason)."""
-    plan = plan_for_clinical_write(request.user, plan_id, _plans_with_counts())
+    try:
+        plan = plan_for_status_change(request.user, plan_id, _plans_with_counts())
+    except NotYourRecord as refused:
+        return _not_yours(request, refused)
     facts = load_facts(plan.patient)
     if request.method == "POST":
         form = PlanStatusForm(request.POST, plan=plan, facts=facts)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from clinic.forms_fields import CappedFormSetMixin
 from patients.models import Side
 from treatments.models import AdverseEvent
 from treatments.sessions.forms.points import PointCatalogue, PointField
@@ -153,7 +154,7 @@ class AdverseEventForm(RowForm):
         return data
 
 
-class BaseRowSet(forms.BaseFormSet):
+class BaseRowSet(CappedFormSetMixin, forms.BaseFormSet):
     """Rows in order; `filled()` gives the cleaned rows that carry something."""
 
     def filled(self) -> list[dict]:
