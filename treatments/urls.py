@@ -22,6 +22,7 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/cancel/", appointments.appointment_cancel, name="appointment_cancel"),
     path("appointments/<int:appointment_id>/check-in/", appointments.appointment_check_in, name="appointment_check_in"),
     path("appointments/<int:appointment_id>/no-show/", appointments.appointment_no_show, name="appointment_no_show"),
+    path("appointments/<int:appointment_id>/reassign/", appointments.appointment_reassign, name="appointment_reassign"),
     # The front desk's views of the diary.
     path("day/", day_and_week.day_sheet, name="day"),
     path("week/", day_and_week.week_view, name="week"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/sign/", sessions.session_sign, name="session_sign"),
     path("sessions/<int:session_id>/amend/", sessions.session_amend, name="session_amend"),
+    path("sessions/<int:session_id>/addendum/", sessions.session_addendum, name="session_addendum"),
     # Progress against the clinic's relief rule, and the 6-month follow-up.
     path("plans/<uuid:plan_id>/progress/", progress.plan_progress_page, name="plan_progress"),
     path("patients/<uuid:public_id>/progress/", progress.patient_progress_page, name="patient_progress"),

@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from clinic.forms_fields import CappedFormSetMixin, ClinicDateField
 from clinic.widgets import DateInput
 from patients.forms.vas import VasField
 from patients.models import CODE_SIDE, Consent, Diagnosis, DiagnosisCode, Intake, PriorTreatment, Side
@@ -18,6 +19,8 @@ from patients.models import CODE_SIDE, Consent, Diagnosis, DiagnosisCode, Intake
 # A pregnancy lasts about nine months; a due date further out than this is a typing mistake.
 MAX_MONTHS_TO_DUE_DATE = 10
 FUTURE_DATE_MESSAGE = "This date is in the future."
+# More rows than any history needs; also the most the intake page will ever build from a post.
+MAX_PRIOR_TREATMENTS = 20
 
 
 def add_months(day: date, months: int) -> date:
@@ -115,6 +118,8 @@ class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake
         fields = [name for _, _, names in INTAKE_SECTIONS for name in names]
+        # Dates within sense (1900–2199) before the rules below look at them.
+        field_classes = {"onset_date": ClinicDateField, "pregnancy_due_date": ClinicDateField}
         widgets = {
             "onset_date": DateInput(),
             "pregnancy_due_date": DateInput(),
@@ -184,7 +189,11 @@ class PriorTreatmentForm(forms.ModelForm):
             self.fields["kind"].disabled = True
 
 
-class BasePriorTreatmentFormSet(forms.BaseInlineFormSet):
+class BasePriorTreatmentFormSet(CappedFormSetMixin, forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": f"List at most {MAX_PRIOR_TREATMENTS} earlier treatments: nothing was saved.",
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.row_number = (index or 0) + 1
@@ -197,8 +206,11 @@ PriorTreatmentFormSet = forms.inlineformset_factory(
     formset=BasePriorTreatmentFormSet,
     extra=2,
     can_delete=False,
-    max_num=20,
+    max_num=MAX_PRIOR_TREATMENTS,
     validate_max=True,
+    # Django's default absolute_max is max_num + 1000: a forged TOTAL_FORMS would build a thousand rows
+    # before the count is refused. At max_num, no more rows than the page offers are ever built.
+    absolute_max=MAX_PRIOR_TREATMENTS,
 )
 
 
@@ -206,6 +218,7 @@ class DiagnosisForm(forms.ModelForm):
     class Meta:
         model = Diagnosis
         fields = ["code", "side", "onset_date", "status", "note"]
+        field_classes = {"onset_date": ClinicDateField}
         widgets = {
             "onset_date": DateInput(),
             "side": forms.RadioSelect,
@@ -246,6 +259,7 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["given_on", "covers_acupuncture", "covers_electroacupuncture", "covers_heat"]
+        field_classes = {"given_on": ClinicDateField}
         widgets = {"given_on": DateInput()}
         labels = {
             "given_on": "Signed on",
@@ -274,7 +288,7 @@ class ConsentForm(forms.ModelForm):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Withdrawn on", widget=DateInput())
+    withdrawn_on = ClinicDateField(label="Withdrawn on", widget=DateInput())
     reason = forms.CharField(
         label="Reason",
         max_length=200,

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clinic.forms_fields import ClinicDateField
 from clinic.widgets import DateInput
 from patients.models import MAX_AGE_YEARS, Patient, digits_only
 
@@ -91,6 +92,8 @@ class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = DEMOGRAPHIC_FIELDS
+        # Within 1900–2199 first, so the age rules below always compare ordinary dates.
+        field_classes = {"date_of_birth": ClinicDateField}
         widgets = {
             "date_of_birth": DateInput(),
             "sex": forms.RadioSelect,

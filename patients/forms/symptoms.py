@@ -8,6 +8,7 @@ database would enforce is checked here first, with the message on the field.
 from django import forms
 from django.utils import timezone
 
+from clinic.forms_fields import ClinicDateField
 from clinic.widgets import DateInput
 from patients import foot_map
 from patients.forms.intake import FUTURE_DATE_MESSAGE
@@ -105,6 +106,7 @@ class SymptomRecordForm(forms.ModelForm):
     class Meta:
         model = SymptomRecord
         fields = ["symptom", "symptom_other", "spots", "severity", "timing", "recorded_on", "note"]
+        field_classes = {"recorded_on": ClinicDateField}
         widgets = {"recorded_on": DateInput()}
         labels = {"recorded_on": "Date"}
         error_messages = {"recorded_on": {"required": "Enter the date.", "invalid": "Enter a real date."}}

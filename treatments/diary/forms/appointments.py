@@ -6,10 +6,10 @@ from django.http import Http404
 
 from clinic.access import can_manage_clinic
 from clinic.models import User
-from clinic.widgets import DateInput, TimeInput
+from clinic.widgets import TimeInput
 from patients.access import patient_for_front_desk
 from patients.models import Patient
-from treatments.diary.forms.day_and_week import MinutesField
+from treatments.diary.forms.day_and_week import DiaryDateField, MinutesField
 from treatments.models import Appointment, Location, TreatmentPlan, local_datetime
 
 # Where a service's complaint about a field belongs on these forms.
@@ -33,7 +33,7 @@ def normalize_mrn(text: str) -> str:
 class WhenFields(forms.Form):
     """Date, start time and length: the end follows, so it can never come before the start."""
 
-    date = forms.DateField(input_formats=["%Y-%m-%d"], widget=DateInput())
+    date = DiaryDateField()
     start_time = forms.TimeField(label="Start time", input_formats=["%H:%M", "%H:%M:%S"], widget=TimeInput())
     minutes = MinutesField(required=False)
     override_reason = forms.CharField(

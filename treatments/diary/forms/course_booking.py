@@ -15,6 +15,7 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
 class CourseStartForm(forms.Form):
+    # No ClinicDateField: clean_first_day's own range (today to a year ahead) is checked before any arithmetic.
     first_day = forms.DateField(
         label="First session on",
         widget=DateInput(),
@@ -49,6 +50,7 @@ class CourseStartForm(forms.Form):
 class SessionSlotForm(forms.Form):
     """One session of the course: a day and a time on the clinic's clock. Length comes from the plan."""
 
+    # Likewise clean() below holds the day to today .. eighteen months ahead before any arithmetic.
     date = forms.DateField(
         widget=DateInput(),
         error_messages={"required": "Choose a day.", "invalid": "Enter a date."},

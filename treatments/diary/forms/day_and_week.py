@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from clinic.forms_fields import ClinicDateField, diary_earliest, diary_latest
 from clinic.models import User
 from clinic.widgets import DateInput
 from treatments.models import Location
@@ -31,15 +32,24 @@ class MinutesField(forms.IntegerField):
         )
 
 
+class DiaryDateField(ClinicDateField):
+    """A day in the diary: ISO only, within ten years either side of today (no one books or looks further)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(min_date=diary_earliest, max_date=diary_latest, **kwargs)
+
+
 class DayForm(forms.Form):
     """The day sheet's query string. Ids are checked against lists the view has already loaded."""
 
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], widget=DateInput())
+    date = DiaryDateField(required=False)
     location = forms.IntegerField(required=False, min_value=1)
 
 
 class WeekForm(forms.Form):
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], widget=DateInput())
+    start = DiaryDateField(required=False)
     practitioner = forms.IntegerField(required=False, min_value=1)
 
 
@@ -55,7 +65,7 @@ class NextFreeForm(forms.Form):
         empty_label="Choose a location",
         error_messages={"invalid_choice": "Choose one of the locations in the list."},
     )
-    from_date = forms.DateField(label="From", input_formats=["%Y-%m-%d"], widget=DateInput())
+    from_date = DiaryDateField(label="From")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

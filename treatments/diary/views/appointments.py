@@ -1,9 +1,11 @@
-"""One appointment: book it, see it, move it, cancel it, check the patient in, or record a no-show.
+"""One appointment: book it, see it, move it, reassign it, cancel it, check the patient in, or record a no-show.
 
 Check-in, no-show and cancel are also buttons on the day sheet's cards. For an
 htmx request they answer with the updated card (`_appointment_card.html`);
 a plain form post redirects back to `next`, so the buttons work without
-JavaScript too. Nothing here is clinical: every staff role may use it.
+JavaScript too. Nothing here is clinical: every staff role may use it, except
+that a practitioner reassigns only their own appointments (a colleague's is
+handed over by them, the front desk or a clinic admin).
 """
 
 import uuid
@@ -18,12 +20,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.access import any_staff_required
+from clinic.access import Role, any_staff_required, has_role
 from patients.access import patient_for_front_desk
-from treatments.access import appointment_for_front_desk
+from treatments.access import NotYourRecord, appointment_for_front_desk, appointment_for_reassignment
+from treatments.diary import booking
 from treatments.diary.booking import BookingConflict, BookingRefused, appointment_book, appointment_reschedule
 from treatments.diary.forms.appointments import AppointmentForm, CancelForm, MoveForm
-from treatments.models import LATE_CANCELLATION_NOTICE, Appointment
+from treatments.diary.forms.reassign import ReassignForm
+from treatments.models import LATE_CANCELLATION_NOTICE, Appointment, AppointmentReassignment
 
 # Query-string keys that may prefill the booking form (from "next free slot" or a conflict's alternatives).
 PREFILL_KEYS = ("practitioner", "location", "kind", "plan", "date", "time", "minutes")
@@ -35,7 +39,8 @@ PREFILL_KEYS = ("practitioner", "location", "kind", "plan", "date", "time", "min
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """Where to go after an action: `next` if it points back into this site, else `fallback`."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would read a bare word such as "0" as a view name, and fail.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -168,17 +173,27 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
         return render_card(request, appointment, next_url=safe_next(request, day_sheet_url(appointment)))
     appointment.actions = appointment.allowed_actions(timezone.now())
     history = appointment.history.select_related("history_user").order_by("history_date", "history_id")
+    reassignments = AppointmentReassignment.objects.filter(appointment=appointment).select_related(
+        "from_practitioner", "to_practitioner", "reassigned_by"
+    )
     return render(
         request,
         "treatments/appointment_detail.html",
         {
             "appointment": appointment,
+            "reassignments": list(reassignments),
+            "can_reassign": _may_reassign(request.user, appointment) and appointment.reassign_refusal() is None,
             "events": status_events(history),
             "booked_by": appointment.booked_by,
             "next_url": request.get_full_path(),
             "day_url": day_sheet_url(appointment),
         },
     )
+
+
+def _may_reassign(user, appointment: Appointment) -> bool:
+    """Whether to offer Reassign: what treatments.access.appointment_for_reassignment allows."""
+    return has_role(user, Role.FRONT_DESK, Role.CLINIC_ADMIN) or appointment.practitioner_id == user.pk
 
 
 def status_events(history) -> list[dict]:
@@ -192,6 +207,8 @@ def status_events(history) -> list[dict]:
         else:
             if record.starts_at != previous.starts_at or record.ends_at != previous.ends_at:
                 texts.append(f"Moved from {_when(previous.starts_at)} to {_when(record.starts_at)}")
+            if record.practitioner_id != previous.practitioner_id:
+                texts.append("Reassigned to another practitioner")
             if record.status != previous.status:
                 texts.append(_status_text(record))
         if texts:
@@ -326,3 +343,45 @@ def appointment_no_show(request: HttpRequest, appointment_id: int) -> HttpRespon
         appointment.session_number = None
     text = refusal or f"Recorded that {appointment.patient.display_name} did not attend."
     return _after_action(request, appointment, text=text, ok=refusal is None)
+
+
+@require_http_methods(["GET", "POST"])
+@any_staff_required
+def appointment_reassign(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Hand the appointment to a covering practitioner, who then records its session. The reason is kept and shown."""
+    queryset = Appointment.objects.with_schedule_details()
+    if request.method == "POST":
+        # Locked until the request ends, so a check-in or a session started meanwhile waits for the hand-over.
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        appointment = appointment_for_reassignment(request.user, appointment_id, queryset)
+    except NotYourRecord as refused:
+        context = {
+            "refusal": refused.message,
+            "back_url": appointment_url(refused.record),
+            "back_label": "Back to the appointment",
+        }
+        return render(request, "treatments/not_your_record.html", context, status=403)
+    refusal = appointment.reassign_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(appointment_url(appointment))
+    form = ReassignForm(request.POST if request.method == "POST" else None, appointment=appointment)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        covering = form.cleaned_data["practitioner"]
+        try:
+            booking.appointment_reassign(appointment, to=covering, reason=form.cleaned_data["reason"], by=request.user)
+        except BookingRefused as refused:
+            form.add_service_error(refused)
+        except BookingConflict as found:
+            conflict = found
+            form.add_error("practitioner", f"{covering.display_name} is not free then: {found.message}")
+        else:
+            messages.success(request, f"Reassigned to {covering.display_name}, who now records this session.")
+            return redirect(appointment_url(appointment))
+    return render(
+        request,
+        "treatments/appointment_reassign.html",
+        {"form": form, "appointment": appointment, "conflict": conflict},
+    )

@@ -137,11 +137,14 @@ class PractitionerColumn(Column):
 
 
 def _parse_errors(request: HttpRequest, form, today: date, *, default_label: str) -> None:
-    if "date" in form.errors or "start" in form.errors:
-        raw = (request.GET.get("date") or request.GET.get("start") or "")[:20]
-        messages.warning(
-            request, f"“{raw}” is not a date the diary understands (use YYYY-MM-DD), so this is {default_label}."
-        )
+    for name in ("date", "start"):
+        if name in form.errors:
+            raw = request.GET.get(name, "")[:20]
+            # A real date too far off for the diary gets its range; anything else, the format.
+            problem = form.errors[name][0].rstrip(".") if form.has_error(name, "out_of_range") else "use YYYY-MM-DD"
+            messages.warning(
+                request, f"“{raw}” is not a date the diary understands ({problem}), so this is {default_label}."
+            )
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from django import forms
 
 from clinic.access import can_manage_clinic
+from clinic.forms_fields import ClinicDateField
 from clinic.models import User
 from clinic.widgets import DateInput
 from patients.models import DiagnosisCode
@@ -11,8 +12,8 @@ from treatments.progress.outcomes import Scope
 
 
 class OutcomeFilterForm(forms.Form):
-    started_from = forms.DateField(label="Plans started from", required=False, widget=DateInput())
-    started_to = forms.DateField(label="to", required=False, widget=DateInput())
+    started_from = ClinicDateField(label="Plans started from", required=False, widget=DateInput())
+    started_to = ClinicDateField(label="to", required=False, widget=DateInput())
     practitioner = forms.ModelChoiceField(
         label="Practitioner",
         queryset=User.objects.none(),

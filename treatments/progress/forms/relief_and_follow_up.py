@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from clinic.forms_fields import ClinicDateField
 from clinic.widgets import DateInput
 from patients.forms.vas import VasField
 from treatments.models import FollowUp, ReliefRule
@@ -143,7 +144,7 @@ class ReliefRuleForm(forms.ModelForm):
 class FollowUpForm(forms.Form):
     """What the follow-up found. A plain form: the stored follow-up changes only through follow_up_record()."""
 
-    recorded_on = forms.DateField(
+    recorded_on = ClinicDateField(
         label="Date of the follow-up",
         widget=DateInput(),
         error_messages={"required": "Enter the date of the follow-up.", "invalid": "Enter a date."},
