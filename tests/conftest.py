@@ -18,8 +18,10 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from clinic.two_factor import is_required_for
 from tests.clock import NOW_VARIABLE, clinic_now, now_from_environment
 from tests.factories import ClinicAdminFactory, FrontDeskFactory, PractitionerFactory
+from tests.otp import confirmed_app, verify_session
 
 
 def pytest_configure(config):
@@ -94,6 +96,9 @@ def today(clinic_clock) -> dt.date:
 def _client_for(user) -> Client:
     client = Client()
     client.force_login(user)
+    if is_required_for(user):
+        # Clinic admins must give a second factor: their clients come signed in with it given.
+        verify_session(client, confirmed_app(user))
     return client
 
 
