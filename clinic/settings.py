@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,9 +63,19 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    # Content-Security-Policy header (settings below); listed so its system checks run.
+    "csp",
+    # Two-factor sign-in: authenticator apps (TOTP) and single-use backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "patients",
     "treatments",
+    # Write audit by PostgreSQL triggers, and the read (access) log: see audit/.
+    "pgtrigger",
+    "pghistory",
+    "audit",
 ]
 if DEBUG and importlib.util.find_spec("demo") is not None:
     # Demo data with published logins: development only. The production image leaves demo/ out entirely.
@@ -73,6 +84,11 @@ if DEBUG and importlib.util.find_spec("demo") is not None:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer early (sign-in and two-factor redirects), so every response
+    # gets them; after WhiteNoise, so static files keep their long-lived caching.
+    "csp.middleware.CSPMiddleware",
+    # Pages with patient data must not outlive sign-out in a shared tablet's back/forward cache.
+    "clinic.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,10 +96,20 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Marks the session verified once a second factor is given (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware and messages (and inside CSP and no-store, so their redirects carry both headers):
+    # ends idle sessions, then holds a session at the code step until verified.
+    "clinic.middleware_auth.IdleTimeoutMiddleware",
+    "clinic.middleware_auth.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the clinical audit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Tags every database write of the request with who, which page and from where (audit triggers),
+    # then logs each view of a chart, record, report or export (audit.AccessEvent).
+    "audit.middleware.WriteContextMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     # Last, so it sees the outcome of authentication (login throttling).
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.navigation",
+                "clinic.middleware_auth.idle_timeout",
             ],
         },
     },
@@ -123,6 +150,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 
+# Audit triggers (audit/models.py) are installed by every `migrate`, not written into migration files,
+# so tracking a model of patients/ or treatments/ never adds a migration to those apps.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# A page read writes no tracked row, so only requests that change something carry the write context;
+# tagging reads too would cost every page a query.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
 
@@ -136,6 +171,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Axes keeps a failed attempt's POST data: the password-change form's fields must be masked too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,6 +184,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A session left alone this long ends on the server; the page warns a minute before.
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "15"))
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Stride foot clinic"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
@@ -167,6 +208,9 @@ STORAGES = {
         )
     },
 }
+
+# `manage.py backup` writes pg_dump archives here; keep it off the web root and out of git.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -195,6 +239,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Strict CSP: scripts and styles only from our own static files, never inline (see
+# tests/clinic/test_security_headers.py, which scans every template). htmx's own indicator
+# styles are switched off in base.html and shipped in clinic/csp.css instead.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one clinic day
 CSRF_COOKIE_HTTPONLY = True
@@ -206,5 +265,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pgtrigger says "Installing trigger ..." once per audit trigger on every migrate: only its warnings matter.
+    "loggers": {"axes": {"level": "WARNING"}, "pgtrigger": {"level": "WARNING"}},
 }

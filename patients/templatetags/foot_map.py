@@ -69,6 +69,8 @@ def _drawing(drawing: geometry.FootDrawing, severities: Mapping[str, int], chose
         "context_fill": geometry.severity_colour(severities[drawing.context_spot])
         if drawing.context_spot in severities
         else "",
+        # The colour comes from a `severity-fill-N` class (foot_map.css): CSP forbids style attributes.
+        "context_severity": severities.get(drawing.context_spot),
         "context_checked": drawing.context_spot in chosen,
         "detail": drawing.detail,
         "landmarks": drawing.landmarks,
