@@ -459,7 +459,7 @@ def test_rejudging_turns_an_old_relapse_of_a_never_relieved_plan_into_never_reli
     call_command("rejudge_follow_ups", "--apply", stdout=io.StringIO())
     follow_up.refresh_from_db()
     assert (follow_up.relapsed, follow_up.never_relieved) == (None, True)
-    assert follow_up.history.latest().history_change_reason.startswith("Judged again")
+    assert follow_up.history.order_by("-history_id").first().history_change_reason.startswith("Judged again")
     assert "Pedro" not in out.getvalue()  # only the plan's opaque id is printed
     again = io.StringIO()
     call_command("rejudge_follow_ups", "--apply", stdout=again)
