@@ -198,6 +198,9 @@ def test_a_newer_set_replaces_an_archived_one(clinic_admin_client):
     ("changes", "field", "message"),
     [
         ({"relapse_percent": "120"}, "relapse_percent", "less than or equal to 100"),
+        ({"weeks_to_relief_low": "-2"}, "weeks_to_relief_low", "greater than or equal to 0"),
+        ({"mean_reduction": "10.5"}, "mean_reduction", "less than or equal to 10"),
+        ({"mean_reduction": "-1"}, "mean_reduction", "greater than or equal to 0"),
         ({"weeks_to_relief_low": "6", "weeks_to_relief_high": "3"}, "weeks_to_relief_high", "cannot end before"),
         ({"citation": ""}, "citation", "This field is required"),
     ],
