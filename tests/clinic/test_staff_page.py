@@ -389,3 +389,10 @@ def test_another_clinic_admin_may_be_managed(clinic_admin_client):
     assert response.status_code == 302
     deputy.refresh_from_db()
     assert not deputy.is_active
+
+
+def test_a_staff_members_page_links_to_their_activity(clinic_admin_client, practitioner):
+    from django.urls import reverse as url
+
+    page = clinic_admin_client.get(url("staff_detail", args=[practitioner.pk])).content.decode()
+    assert url("audit:user_activity", kwargs={"pk": practitioner.pk}) in page
