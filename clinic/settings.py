@@ -114,7 +114,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "clinic.urls"
+# `make bench` serves benchmarks.urls: the app plus a bare reference view to measure pages against.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "clinic.urls")
 WSGI_APPLICATION = "clinic.wsgi.application"
 ASGI_APPLICATION = "clinic.asgi.application"
 
