@@ -136,17 +136,30 @@ TEMPLATES = [
     },
 ]
 
+
 # PostgreSQL only. `make run`/`make test` export DATABASE_URL after finding or
 # starting a server (scripts/database-url); the default is the local server.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+# Persistent connections (CONN_MAX_AGE seconds), checked before reuse so a restarted server costs no error.
+def database(url: str) -> dict:
+    return dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True)
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic")
+DATABASES = {"default": database(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+# Reports (the outcomes pages, their CSVs) may read from a PostgreSQL read replica: REPORTS_DATABASE_URL.
+# Without one the alias still exists, as a second name for the primary that nothing routes to. In tests it
+# mirrors the test database, as a replica mirrors its primary.
+REPORTS_ON_REPLICA = bool(os.environ.get("REPORTS_DATABASE_URL"))
+DATABASES["reports"] = {
+    **database(os.environ.get("REPORTS_DATABASE_URL") or DATABASE_URL),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["clinic.db_routers.ReportsRouter"]
+# A report statement running longer than this is cancelled and the page says so, rather than holding a
+# worker (and a database core) the front desk needs.
+REPORT_STATEMENT_TIMEOUT_MS = int(os.environ.get("REPORT_STATEMENT_TIMEOUT_MS", "5000"))
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")

@@ -39,7 +39,7 @@ def test_typed_text_reaches_both_outcome_exports_as_text(clinic_admin_client):
     practitioner = PractitionerFactory(username="=cmd|calc")
     course(A, "8.0", ["8.0", "6.0"], practitioner=practitioner)
     ReferenceFigures.objects.filter(approach=A, is_active=True).update(citation="@SUM(1+1)*cmd")
-    plans = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).content.decode()
+    plans = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()
     table = clinic_admin_client.get(reverse("treatments:outcomes_csv")).content.decode()
     plan_rows = list(csv.DictReader(io.StringIO(plans)))
     assert plan_rows[0]["practitioner"] == "'=cmd|calc"

@@ -319,7 +319,7 @@ def test_the_plan_progress_page_shows_the_follow_up_status(practitioner_client, 
 
 
 def outcomes_for(approach) -> GroupOutcome:
-    return next(group for group in outcome_table(Scope(), ReliefRule.in_force()) if group.approach == approach)
+    return next(group for group in outcome_table(Scope()) if group.approach == approach)
 
 
 def finished_course(
@@ -357,7 +357,7 @@ def test_the_end_of_plan_is_the_last_score_before_needling(never_relieved):
     progress = plan_progress(never_relieved)
     assert (progress.latest.first_step_before, progress.latest.first_step_after) == (D("6.0"), D("5.0"))
     assert progress.end_first_step == D("6.0")
-    row = next(row for row in plan_rows(Scope(), ReliefRule.in_force()) if row["id"] == never_relieved.pk)
+    row = next(row for row in plan_rows(Scope()) if row["id"] == never_relieved.pk)
     assert row["end_first_step"] == progress.end_first_step
 
 
@@ -421,7 +421,7 @@ def test_a_follow_up_on_the_day_the_plan_ends_is_kept_but_not_counted_at_six_mon
     acupuncture = outcomes_for(TreatmentPlan.Approach.ACUPUNCTURE)
     assert (acupuncture.followed_up, acupuncture.relapsed, acupuncture.outside_window) == (0, 0, 1)
     assert acupuncture.relapse_rate is None
-    row = next(row for row in plan_rows(Scope(), ReliefRule.in_force()) if row["id"] == plan.pk)
+    row = next(row for row in plan_rows(Scope()) if row["id"] == plan.pk)
     assert (row["relapsed"], row["outside_window"]) == (None, True)
     page = practitioner_client.get(reverse("treatments:outcomes")).content.decode()
     assert "1 outside the 5–8 month window, not counted" in page

@@ -48,7 +48,7 @@ def test_practitioners_see_their_own_plans_only(practitioner_client, cohort):
     assert response.context["groups"][-1].n == 1
     assert "of your own patients" in response.content.decode()
     rows = list(
-        csv.reader(io.StringIO(practitioner_client.get(reverse("treatments:outcome_plans_csv")).content.decode()))
+        csv.reader(io.StringIO(practitioner_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()))
     )
     assert len(rows) == 2
 
@@ -93,7 +93,7 @@ def test_every_figure_links_to_the_plans_behind_it(clinic_admin_client, cohort):
     response = clinic_admin_client.get(
         reverse("treatments:outcome_plans"), {"figure": "relapsed", "approach": TreatmentPlan.Approach.ACUPUNCTURE}
     )
-    assert [row["id"] for row in response.context["rows"]] == [cohort["relapsed"].pk]
+    assert [row.plan_id for row in response.context["rows"]] == [cohort["relapsed"].pk]
     assert_valid_html(response.content)
 
 
@@ -114,7 +114,7 @@ def test_the_table_csv_carries_each_figure_with_its_counts(clinic_admin_client, 
 
 
 def test_the_plan_rows_csv_has_one_row_per_plan_with_its_values(clinic_admin_client, cohort):
-    content = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).content.decode()
+    content = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()
     rows = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(content))}
     mine = rows[str(cohort["mine"].public_id)]
     assert (mine["baseline_first_step"], mine["end_first_step"], mine["reduction"]) == ("8.0", "4.0", "4.0")
@@ -168,7 +168,7 @@ def test_nsaid_not_applicable_is_listed_apart_from_missing(clinic_admin_client):
 
     def listed(figure):
         response = clinic_admin_client.get(reverse("treatments:outcome_plans"), {"figure": figure})
-        return [row["id"] for row in response.context["rows"]]
+        return [row.plan_id for row in response.context["rows"]]
 
     assert listed("nsaid-not-applicable") == [never_on_them.pk]
     assert listed("nsaid-missing") == [unknown.pk]
@@ -176,7 +176,7 @@ def test_nsaid_not_applicable_is_listed_apart_from_missing(clinic_admin_client):
     content = clinic_admin_client.get(reverse("treatments:outcomes_csv")).content.decode()
     rows = {row["approach"]: row for row in csv.DictReader(io.StringIO(content))}
     assert (rows["acupuncture"]["nsaid_missing"], rows["acupuncture"]["nsaid_not_applicable"]) == ("1", "1")
-    plans = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).content.decode()
+    plans = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()
     by_plan = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(plans))}
     assert by_plan[str(never_on_them.public_id)]["nsaid_reduced"] == "not applicable"
     assert by_plan[str(unknown.public_id)]["nsaid_reduced"] == ""

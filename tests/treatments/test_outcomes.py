@@ -118,7 +118,7 @@ def by_approach(groups):
 
 
 def test_plan_rows_carry_every_value_the_table_uses(cohort):
-    rows = {row["id"]: row for row in plan_rows(Scope(), ReliefRule.in_force())}
+    rows = {row["id"]: row for row in plan_rows(Scope())}
     assert len(rows) == 5
     p1 = rows[cohort["P1"].pk]
     assert p1["sessions"] == 4
@@ -142,7 +142,7 @@ def test_plan_rows_carry_every_value_the_table_uses(cohort):
 
 
 def test_the_table_matches_the_hand_worked_figures(cohort):
-    groups = by_approach(outcome_table(Scope(), ReliefRule.in_force()))
+    groups = by_approach(outcome_table(Scope()))
     alone = groups[A]
     assert alone.n == 3
     assert alone.reduction_n == 3
@@ -158,7 +158,7 @@ def test_the_table_matches_the_hand_worked_figures(cohort):
 
 
 def test_a_group_of_one_has_no_interval_and_missing_data_is_counted(cohort):
-    groups = by_approach(outcome_table(Scope(), ReliefRule.in_force()))
+    groups = by_approach(outcome_table(Scope()))
     with_pt = groups[B]
     assert with_pt.n == 2
     assert (with_pt.reduction_n, with_pt.reduction_mean, with_pt.reduction_ci) == (1, 3.0, None)
@@ -168,7 +168,7 @@ def test_a_group_of_one_has_no_interval_and_missing_data_is_counted(cohort):
 
 
 def test_an_empty_group_is_shown_with_zero_plans_and_the_total_adds_up(cohort):
-    groups = outcome_table(Scope(), ReliefRule.in_force())
+    groups = outcome_table(Scope())
     other = by_approach(groups)[C]
     assert (other.n, other.reduction_mean, other.relapse_rate) == (0, None, None)
     total = groups[-1]
@@ -178,29 +178,32 @@ def test_an_empty_group_is_shown_with_zero_plans_and_the_total_adds_up(cohort):
 
 
 def test_a_stricter_rule_changes_relief_and_time_to_relief(cohort):
-    strict = ReliefRule(first_step_drop=Decimal("3.0"), average_drop_percent=90, average_drop_points=Decimal("9.0"))
-    alone = by_approach(outcome_table(Scope(), strict))[A]
+    # Saving a rule recomputes every plan's stored outcome (the relief-rule trigger).
+    ReliefRule.objects.create(
+        first_step_drop=Decimal("3.0"), average_drop_percent=90, average_drop_points=Decimal("9.0")
+    )
+    alone = by_approach(outcome_table(Scope()))[A]
     # P1 now reaches relief at session 4 (8 − 4 = 4), week 3; P3 at session 2 (7 − 4 = 3), week 1.
     assert (alone.relief_n, alone.relief_median_weeks) == (2, 2.0)
 
 
 def test_filters_narrow_the_plans(cohort):
     practitioner = cohort["P1"].practitioner
-    assert outcome_table(Scope(practitioner_id=practitioner.pk), ReliefRule.in_force())[-1].n == 1
-    assert outcome_table(Scope(approach=B), ReliefRule.in_force())[-1].n == 2
+    assert outcome_table(Scope(practitioner_id=practitioner.pk))[-1].n == 1
+    assert outcome_table(Scope(approach=B))[-1].n == 2
     later = timezone.localdate(START) + dt.timedelta(days=1)
     # P5 has no appointments, so it started when it was created (today).
-    assert outcome_table(Scope(started_from=later), ReliefRule.in_force())[-1].n == 1
-    assert outcome_table(Scope(started_to=later), ReliefRule.in_force())[-1].n == 4
-    assert outcome_table(Scope(diagnosis_code="G62.9"), ReliefRule.in_force())[-1].n == 0
+    assert outcome_table(Scope(started_from=later))[-1].n == 1
+    assert outcome_table(Scope(started_to=later))[-1].n == 4
+    assert outcome_table(Scope(diagnosis_code="G62.9"))[-1].n == 0
 
 
 def test_session_means_and_the_change_distribution(cohort):
-    means = session_means(Scope(), ReliefRule.in_force())
+    means = session_means(Scope())
     # Session 1 of acupuncture alone: (8.0 + 6.0 + 6.0) / 3; session 5: P2 alone.
     assert means[A][0] == (1, pytest.approx(6.6667, abs=1e-3), 3)
     assert means[A][-1] == (5, 4.5, 1)
-    assert dict(change_distribution(Scope(), ReliefRule.in_force())) == {1: 1, 3: 2, 4: 1}
+    assert dict(change_distribution(Scope())) == {1: 1, 3: 2, 4: 1}
 
 
 @pytest.mark.parametrize(("successes", "n", "expected"), [(0, 10, (0.0, 0.2775)), (10, 10, (0.7225, 1.0))])
@@ -217,18 +220,18 @@ def test_patients_not_on_daily_nsaids_at_intake_are_not_applicable_not_missing()
     course(A, "8.0", ["8.0", "5.0"], nsaid_start="none")
     course(A, "8.0", ["8.0", "5.0"], nsaid_start="occasional", nsaid_end="occasional")
     course(A, "8.0", [], nsaid_start="daily")  # on daily NSAIDs, but no session to say what changed
-    alone = by_approach(outcome_table(Scope(), ReliefRule.in_force()))[A]
+    alone = by_approach(outcome_table(Scope()))[A]
     assert (alone.nsaid_n, alone.nsaid_reduced) == (1, 1)
     assert alone.nsaid_not_applicable == 2
     assert alone.missing["nsaid"] == 1
-    rows = plan_rows(Scope(), ReliefRule.in_force())
+    rows = plan_rows(Scope())
     assert sorted(row["nsaid_not_applicable"] for row in rows) == [False, False, True, True]
 
 
 def test_equal_values_give_no_interval_and_say_why_rather_than_a_zero_width_one():
     course(A, "8.0", ["8.0", "7.0"])
     course(A, "6.0", ["6.0", "5.0"])
-    alone = by_approach(outcome_table(Scope(), ReliefRule.in_force()))[A]
+    alone = by_approach(outcome_table(Scope()))[A]
     assert (alone.reduction_n, alone.reduction_mean) == (2, 1.0)
     assert alone.reduction_ci is None
     assert alone.reduction_no_ci == "all values equal"

@@ -15,6 +15,7 @@ from treatments.models.diary import (
     WorkingHours,
     local_datetime,
 )
+from treatments.models.outcomes import PlanOutcome, PlanOutcomeQuerySet
 from treatments.models.plans import MAX_SESSIONS, MIN_SESSIONS, TreatmentPlan, TreatmentPlanQuerySet
 from treatments.models.progress import FollowUp, ReliefRule
 from treatments.models.references import AdverseEventReference, ReferenceFigures
@@ -50,6 +51,8 @@ __all__ = [
     "Location",
     "Meridian",
     "NeedledPoint",
+    "PlanOutcome",
+    "PlanOutcomeQuerySet",
     "Protocol",
     "ProtocolPoint",
     "ReferenceFigures",

@@ -10,7 +10,7 @@ Wilson interval of the session share is narrower than it should be; the page say
 from dataclasses import dataclass, field
 
 from treatments.models import AdverseEvent, AdverseEventReference
-from treatments.progress.outcomes import CTE_SQL, Scope, fetch_rows, sql_params, wilson_interval
+from treatments.progress.outcomes import Scope, fetch_rows, wilson_interval
 from treatments.progress.reference_figures import compare_interval
 
 Kind, Severity = AdverseEvent.Kind, AdverseEvent.Severity
@@ -29,33 +29,29 @@ SEVERITY_LABELS = {
     ANY: "Any severity",
 }
 
-EVENTS_CTE = (
-    CTE_SQL  # noqa: S608  (constant SQL; values go in as parameters)
-    + """,
-signed AS (
-    SELECT s.id, s.started_at, p.patient_id
-    FROM treatments_treatmentsession s
-    JOIN plans p ON p.id = s.plan_id
-    WHERE s.signed_at IS NOT NULL
-),
+# The plans in scope come from the summary table ({plans}); only those with an event are joined to their
+# sessions, so the cost follows the events, not the clinic's history.
+EVENTS_CTE = """
+WITH scoped AS MATERIALIZED ({plans}),
 events AS (
-    SELECT e.id, e.kind, e.severity, e.session_id, signed.patient_id, signed.started_at,
+    SELECT e.id, e.kind, e.severity, e.session_id, o.patient_id, s.started_at,
            CASE WHEN e.severity = 'severe' THEN 'serious' ELSE 'minor' END AS grade
-    FROM treatments_adverseevent e
-    JOIN signed ON signed.id = e.session_id
+    FROM scoped o
+    JOIN treatments_treatmentsession s ON s.plan_id = o.plan_id AND s.signed_at IS NOT NULL
+    JOIN treatments_adverseevent e ON e.session_id = s.id
+    WHERE o.adverse_events > 0
 )
 """
-)
 
 # Every count the page shows in one statement: by kind and severity, by kind, by severity, by published grade,
 # and in all; the grand total row is there even with no events, and carries the denominators.
 RATES_SQL = (
-    EVENTS_CTE  # noqa: S608  (constant SQL)
+    EVENTS_CTE  # noqa: S608  (constant SQL; values go in as parameters)
     + """
 SELECT kind, severity, grade, grouping(kind, severity, grade) AS level,
        count(id) AS events, count(DISTINCT session_id) AS sessions, count(DISTINCT patient_id) AS patients,
-       (SELECT count(*) FROM signed) AS signed_sessions,
-       (SELECT count(DISTINCT patient_id) FROM signed) AS signed_patients
+       (SELECT coalesce(sum(sessions), 0) FROM scoped) AS signed_sessions,
+       (SELECT count(DISTINCT patient_id) FROM scoped WHERE sessions IS NOT NULL) AS signed_patients
 FROM events
 GROUP BY GROUPING SETS ((kind, severity), (kind), (severity), (grade), ())
 """
@@ -143,7 +139,7 @@ class KindRow:
 
 def adverse_event_rates(scope: Scope) -> AdverseEventRates:
     """The counts behind the adverse-event table (one query)."""
-    rows = fetch_rows(RATES_SQL, _params(scope))
+    rows = fetch_rows(RATES_SQL, scope)
     total = next(row for row in rows if row["level"] == 0b111)
     rates = AdverseEventRates(signed_sessions=total["signed_sessions"], signed_patients=total["signed_patients"])
     for row in rows:
@@ -163,18 +159,13 @@ def adverse_event_rates(scope: Scope) -> AdverseEventRates:
 
 def event_ids(scope: Scope, *, kind: str | None, severity: str, limit: int, offset: int) -> list[int]:
     sql = EVENT_LIST_SQL + " ORDER BY started_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s"
-    params = {**_params(scope), "kind": kind, "severities": SEVERITIES[severity], "limit": limit, "offset": offset}
-    return [row["id"] for row in fetch_rows(sql, params)]
+    params = {"kind": kind, "severities": SEVERITIES[severity], "limit": limit, "offset": offset}
+    return [row["id"] for row in fetch_rows(sql, scope, params)]
 
 
 def event_count(scope: Scope, *, kind: str | None, severity: str) -> int:
     sql = f"SELECT count(*) AS n FROM ({EVENT_LIST_SQL}) AS listed"  # noqa: S608  (constant SQL)
-    return fetch_rows(sql, {**_params(scope), "kind": kind, "severities": SEVERITIES[severity]})[0]["n"]
-
-
-def _params(scope: Scope) -> dict:
-    # Counting events judges no relief: the plans in scope are all that is needed.
-    return sql_params(scope, rule=None)
+    return fetch_rows(sql, scope, {"kind": kind, "severities": SEVERITIES[severity]})[0]["n"]
 
 
 @dataclass(frozen=True)

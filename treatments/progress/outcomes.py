@@ -1,45 +1,34 @@
-"""Clinic outcomes by treatment approach, computed in PostgreSQL.
+"""Clinic outcomes by treatment approach: aggregates over the per-plan summary table.
 
-One SQL statement (CTEs and window functions) turns every plan in scope into a
-row of the values the outcomes table is built from; a second aggregates those
-rows per approach. Python only does arithmetic on the aggregates (confidence
-intervals). Definitions match treatments.progress.plan_progress, and
-tests/treatments/test_outcomes_agree_with_progress.py checks that both give
-every plan the same relief session, end of plan and relapse:
+Every plan's outcome (baseline, end of plan, relief session and weeks, improvement by session 4, NSAID
+change, the 6-month follow-up, adverse events) is stored in treatments.PlanOutcome and kept up to date by the
+database in the same transaction as the change (treatments/models/outcomes.py says what each column means
+and migration 0011 holds the SQL). So each figure here is one aggregate over that indexed table, whatever the
+clinic's history: the cost follows the plans in scope, never the sessions behind them. Python only does
+arithmetic on the aggregates (confidence intervals).
 
-* pain: first-step pain (VAS 0–10); a session's score is the pain before needling;
-* baseline: the intake's, or the first signed session's when there is no intake;
-* end of plan: the last signed session's score, before needling, as
-  PlanProgress.end_first_step (the one definition, which the follow-up is
-  compared with too); reduction = baseline − end;
-* meaningful relief: ReliefRule.is_met_by, written again in SQL below (CTE
-  `judged`), with the rule in force; time to relief in weeks from the first
-  signed session to the first session meeting it;
-* improvement after 4 sessions: relief reached by session 4 (plans with at least
-  4 signed sessions);
-* NSAIDs: among patients on daily NSAIDs at intake, those whose last session
-  records occasional or none. A patient the intake records as not on daily
-  NSAIDs has nothing to reduce: "not applicable" (`nsaid_not_applicable`),
-  counted apart and not missing; missing is no intake, or no NSAID use at the
-  last signed session;
-* relapse: the stored judgement of a follow-up recorded inside its 6-month
-  window (ReliefRule.follow_up_window, stored with the follow-up). A follow-up
-  outside the window is counted apart (`outside_window`), and so is one of a
-  plan that never reached relief (`never_relieved`): neither is in the relapse
-  rate's denominator.
+The definitions agree with treatments.progress.plan_progress (the progress pages), which
+tests/treatments/test_outcomes_agree_with_progress.py checks on random cohorts, with the stored rows compared
+against a rebuild from scratch. A plan lacking the data for a figure is counted as missing for that figure.
 
-A plan lacking the data for a figure is counted as missing for that figure.
+Report statements run on the reports database (a read replica when REPORTS_DATABASE_URL is set) under a
+statement timeout, so a slow report gives up with a message instead of holding a worker the front desk needs.
 
 Definitions and their sources: docs/clinical/measuring-progress.md#outcomes-table.
 """
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
+from psycopg2.errors import QueryCanceled
 
-from treatments.models import ReliefRule, TreatmentPlan
+from treatments.models import PlanOutcome, TreatmentPlan
+
+REPORTS_ALIAS = "reports"
 
 Z_95 = 1.959963984540054
 # Two-sided 95% Student t quantiles for small samples; beyond 30 degrees of freedom the normal value is close.
@@ -106,108 +95,7 @@ def wilson_interval(successes: int, n: int) -> tuple[float, float] | None:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-CTE_SQL = """
-WITH rule AS (
-    SELECT %(fs_drop)s::numeric AS fs_drop, %(avg_pct)s::numeric AS avg_pct, %(avg_pts)s::numeric AS avg_pts
-),
-plans AS (
-    SELECT p.id, p.public_id, p.approach, p.status, p.practitioner_id, p.patient_id, p.sessions_planned,
-           COALESCE(fa.starts_at, p.created_at) AS started_at, fa.location_id,
-           i.baseline_first_step_pain AS intake_fs, i.baseline_average_pain AS intake_avg, i.nsaid_use AS nsaid_start
-    FROM treatments_treatmentplan p
-    -- The plan starts with its first appointment: one probe of the (plan, starts_at) index per plan.
-    LEFT JOIN LATERAL (
-        SELECT a.starts_at, a.location_id FROM treatments_appointment a
-        WHERE a.plan_id = p.id ORDER BY a.starts_at LIMIT 1
-    ) fa ON TRUE
-    LEFT JOIN patients_intake i ON i.patient_id = p.patient_id
-    WHERE (%(completed_only)s = FALSE OR p.status = 'completed')
-      AND (%(approach)s::text IS NULL OR p.approach = %(approach)s)
-      AND (%(practitioner_id)s::bigint IS NULL OR p.practitioner_id = %(practitioner_id)s)
-      AND (%(only_practitioner_id)s::bigint IS NULL OR p.practitioner_id = %(only_practitioner_id)s)
-      AND (%(location_id)s::bigint IS NULL OR fa.location_id = %(location_id)s)
-      AND (%(started_from)s::date IS NULL
-           OR (COALESCE(fa.starts_at, p.created_at) AT TIME ZONE %(tz)s)::date >= %(started_from)s::date)
-      AND (%(started_to)s::date IS NULL
-           OR (COALESCE(fa.starts_at, p.created_at) AT TIME ZONE %(tz)s)::date <= %(started_to)s::date)
-      AND (%(diagnosis_code)s::text IS NULL OR EXISTS (
-            SELECT 1 FROM treatments_treatmentplan_diagnoses pd
-            JOIN patients_diagnosis d ON d.id = pd.diagnosis_id
-            WHERE pd.treatmentplan_id = p.id AND d.code = %(diagnosis_code)s))
-),
-scored AS (
-    SELECT s.plan_id, s.started_at AS starts_at, s.first_step_pain_before AS fs, s.average_pain_before AS avg,
-           s.nsaid_use,
-           row_number() OVER w AS n,
-           count(*) OVER (PARTITION BY s.plan_id) AS total,
-           first_value(s.first_step_pain_before) OVER w AS first_fs,
-           first_value(s.average_pain_before) OVER w AS first_avg,
-           first_value(s.started_at) OVER w AS first_at
-    FROM treatments_treatmentsession s
-    JOIN plans ON plans.id = s.plan_id
-    WHERE s.signed_at IS NOT NULL
-    WINDOW w AS (PARTITION BY s.plan_id ORDER BY s.started_at, s.id)
-),
--- ReliefRule.is_met_by in SQL: a NULL comparison meets nothing, as a missing value does there.
-judged AS (
-    SELECT sc.*, b.b_fs, b.b_avg,
-           ((b.b_fs - sc.fs) >= rule.fs_drop
-            OR ((b.b_avg - sc.avg) >= rule.avg_pts AND b.b_avg > 0
-                AND (b.b_avg - sc.avg) * 100 >= b.b_avg * rule.avg_pct)) AS meets
-    FROM scored sc
-    JOIN plans p ON p.id = sc.plan_id
-    CROSS JOIN rule
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN p.intake_fs IS NULL AND p.intake_avg IS NULL THEN sc.first_fs ELSE p.intake_fs END AS b_fs,
-               CASE WHEN p.intake_fs IS NULL AND p.intake_avg IS NULL THEN sc.first_avg ELSE p.intake_avg END AS b_avg
-    ) b
-),
-per_plan AS (
-    SELECT plan_id,
-           max(total) AS sessions,
-           max(b_fs) AS baseline_fs,
-           max(fs) FILTER (WHERE n = total) AS end_fs,
-           max(nsaid_use) FILTER (WHERE n = total) AS nsaid_end,
-           min(n) FILTER (WHERE meets) AS relief_session,
-           min(starts_at) FILTER (WHERE meets) AS relief_at,
-           min(first_at) AS first_at,
-           CASE WHEN max(total) >= 4 THEN coalesce(bool_or(meets) FILTER (WHERE n <= 4), FALSE) END AS improved_by_4
-    FROM judged
-    GROUP BY plan_id
-)
-"""
-
-PLAN_ROWS_SQL = (
-    CTE_SQL
-    + """
-SELECT p.id, p.public_id, p.approach, p.status, p.practitioner_id, p.patient_id, p.sessions_planned,
-       p.started_at, p.location_id,
-       pp.sessions, pp.baseline_fs, pp.end_fs,
-       pp.baseline_fs - pp.end_fs AS reduction,
-       pp.relief_session,
-       round((extract(epoch FROM pp.relief_at - pp.first_at) / 604800.0)::numeric, 1) AS weeks_to_relief,
-       pp.improved_by_4,
-       p.nsaid_start, pp.nsaid_end,
-       CASE WHEN p.nsaid_start = 'daily' AND pp.nsaid_end IS NOT NULL
-            THEN pp.nsaid_end IN ('occasional', 'none') END AS nsaid_reduced,
-       -- Not on daily NSAIDs at intake: nothing to reduce, so not applicable rather than missing.
-       coalesce(p.nsaid_start <> 'daily', FALSE) AS nsaid_not_applicable,
-       f.recorded_on AS follow_up_on,
-       -- Only a follow-up inside its window counts as the 6-month one; only a relieved plan can relapse.
-       CASE WHEN f.recorded_on IS NOT NULL THEN NOT fw.in_window END AS outside_window,
-       CASE WHEN fw.in_window THEN f.never_relieved END AS never_relieved,
-       CASE WHEN fw.in_window THEN f.relapsed END AS relapsed
-FROM plans p
-LEFT JOIN per_plan pp ON pp.plan_id = p.id
-LEFT JOIN treatments_followup f ON f.plan_id = p.id AND f.recorded_on IS NOT NULL
-CROSS JOIN LATERAL (
-    SELECT f.recorded_on BETWEEN f.window_opens_on AND f.window_closes_on AS in_window
-) fw
-"""
-)
-
-GROUP_SQL = (
-    """
+GROUP_SQL = """
 SELECT approach,
        count(*) AS n,
        count(reduction) AS reduction_n, avg(reduction) AS reduction_mean, stddev_samp(reduction) AS reduction_sd,
@@ -220,73 +108,79 @@ SELECT approach,
        count(improved_by_4) AS improved4_n, count(*) FILTER (WHERE improved_by_4) AS improved4,
        count(nsaid_reduced) AS nsaid_n, count(*) FILTER (WHERE nsaid_reduced) AS nsaid_reduced,
        count(*) FILTER (WHERE nsaid_not_applicable) AS nsaid_not_applicable
-FROM ("""
-    + PLAN_ROWS_SQL
-    + """) AS plan_rows
+FROM ({plans}) AS o
 GROUP BY GROUPING SETS ((approach), ())
 """
-)
 
-SESSION_MEANS_SQL = (
-    CTE_SQL
-    + """
-SELECT p.approach, j.n, avg(j.fs) AS mean_fs, count(j.fs) AS n_plans
-FROM judged j
-JOIN plans p ON p.id = j.plan_id
-GROUP BY p.approach, j.n
-ORDER BY p.approach, j.n
+SESSION_MEANS_SQL = """
+SELECT o.approach, s.n, avg(s.first_step) AS mean_fs, count(s.first_step) AS n_plans
+FROM ({plans}) AS o
+CROSS JOIN LATERAL unnest(o.first_steps) WITH ORDINALITY AS s(first_step, n)
+GROUP BY o.approach, s.n
+ORDER BY o.approach, s.n
 """
-)
 
-CHANGE_DISTRIBUTION_SQL = (
-    """
+CHANGE_DISTRIBUTION_SQL = """
 SELECT floor(reduction)::int AS bucket, count(*) AS plans
-FROM ("""
-    + PLAN_ROWS_SQL
-    + """) AS plan_rows
+FROM ({plans}) AS o
 WHERE reduction IS NOT NULL
 GROUP BY 1 ORDER BY 1
 """
-)
 
 
-def sql_params(scope: Scope, rule: ReliefRule | None) -> dict:
-    """The statements' parameters; with no rule, the SQL can select plans but judges no relief."""
-    from django.conf import settings
-
-    return {
-        "fs_drop": rule.first_step_drop if rule else None,
-        "avg_pct": rule.average_drop_percent if rule else None,
-        "avg_pts": rule.average_drop_points if rule else None,
-        "completed_only": scope.completed_only,
-        "approach": scope.approach,
-        "practitioner_id": scope.practitioner_id,
-        "only_practitioner_id": scope.only_practitioner_id,
-        "location_id": scope.location_id,
-        "started_from": scope.started_from,
-        "started_to": scope.started_to,
-        "diagnosis_code": scope.diagnosis_code,
-        "tz": settings.TIME_ZONE,
-    }
+class ReportTimedOut(Exception):
+    """A report statement ran past REPORT_STATEMENT_TIMEOUT_MS and PostgreSQL cancelled it."""
 
 
-def fetch_rows(sql: str, params: dict) -> list[dict]:
-    # These statements sort a row per session: give them memory to sort in, and skip JIT compilation,
-    # which costs more than it saves on queries this size. SET LOCAL ends with the transaction.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, params)
+def reports_db() -> str:
+    """The database alias reports read from: the read replica when one is configured."""
+    return REPORTS_ALIAS if settings.REPORTS_ON_REPLICA else DEFAULT_DB_ALIAS
+
+
+@contextmanager
+def report_queries():
+    """Run a report's statements on the reports database, each under the statement timeout.
+
+    Inside the request's transaction a savepoint keeps a cancelled statement from breaking it; SET LOCAL
+    would outlive the savepoint, so the timeout is put back once the report is done.
+    """
+    alias = reports_db()
+    try:
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            # JIT compilation costs more than it saves on aggregates this size.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
+                [str(settings.REPORT_STATEMENT_TIMEOUT_MS)],
+            )
+            yield alias
+            cursor.execute("SET LOCAL statement_timeout TO DEFAULT; SET LOCAL jit TO DEFAULT")
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            raise ReportTimedOut from error
+        raise
+
+
+def plans_in_scope(scope: Scope, alias: str | None = None):
+    return PlanOutcome.objects.using(alias or reports_db()).in_scope(scope)
+
+
+def fetch_rows(sql: str, scope: Scope, params: dict | None = None, *, alias: str | None = None) -> list[dict]:
+    """Rows of `sql`, whose `{plans}` stands for the summary rows in scope (call inside report_queries)."""
+    alias = alias or reports_db()
+    plans_sql, plans_params = plans_in_scope(scope, alias).query.sql_with_params()
+    # The scope's SQL comes from the ORM with %s placeholders; the statement's own values are named.
+    named = {f"scope_{index}": value for index, value in enumerate(plans_params)}
+    plans_sql = plans_sql % tuple(f"%({name})s" for name in named)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql.format(plans=plans_sql), {**named, **(params or {})})
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def plan_rows(scope: Scope, rule: ReliefRule) -> list[dict]:
+def plan_rows(scope: Scope) -> list[dict]:
     """One dict per plan in scope with every value the table is computed from (one query)."""
-    rows = fetch_rows(PLAN_ROWS_SQL + " ORDER BY p.approach, p.started_at, p.id", sql_params(scope, rule))
-    for row in rows:
-        row["baseline_first_step"] = row.pop("baseline_fs")
-        row["end_first_step"] = row.pop("end_fs")
-    return rows
+    rows = plans_in_scope(scope).order_by("approach", "started_at", "plan_id").values()
+    return [{"id": row["plan_id"], **row} for row in rows]
 
 
 @dataclass
@@ -333,9 +227,9 @@ def _to_float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def outcome_table(scope: Scope, rule: ReliefRule) -> list[GroupOutcome]:
+def outcome_table(scope: Scope) -> list[GroupOutcome]:
     """Every approach (empty ones included, with n = 0), then the total row. One query."""
-    found = {row["approach"]: row for row in fetch_rows(GROUP_SQL, sql_params(scope, rule))}
+    found = {row["approach"]: row for row in fetch_rows(GROUP_SQL, scope)}
     wanted = [scope.approach] if scope.approach else list(APPROACHES.values)
     groups = []
     for approach in [*wanted, None]:
@@ -376,15 +270,15 @@ def outcome_table(scope: Scope, rule: ReliefRule) -> list[GroupOutcome]:
     return groups
 
 
-def session_means(scope: Scope, rule: ReliefRule) -> dict[str, list[tuple[int, float, int]]]:
+def session_means(scope: Scope) -> dict[str, list[tuple[int, float, int]]]:
     """Mean first-step pain by session number, per approach: {approach: [(session, mean, n)]}."""
     series: dict[str, list[tuple[int, float, int]]] = {}
-    for row in fetch_rows(SESSION_MEANS_SQL, sql_params(scope, rule)):
+    for row in fetch_rows(SESSION_MEANS_SQL, scope):
         if row["mean_fs"] is not None:
             series.setdefault(row["approach"], []).append((row["n"], float(row["mean_fs"]), row["n_plans"]))
     return series
 
 
-def change_distribution(scope: Scope, rule: ReliefRule) -> list[tuple[int, int]]:
+def change_distribution(scope: Scope) -> list[tuple[int, int]]:
     """How many plans fell by 0–1, 1–2, … points of first-step pain (negative: got worse)."""
-    return [(row["bucket"], row["plans"]) for row in fetch_rows(CHANGE_DISTRIBUTION_SQL, sql_params(scope, rule))]
+    return [(row["bucket"], row["plans"]) for row in fetch_rows(CHANGE_DISTRIBUTION_SQL, scope)]

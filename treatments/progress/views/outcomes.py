@@ -3,18 +3,20 @@
 Clinic admins see the whole clinic; practitioners the same pages for their own plans only.
 """
 
-import math
 from datetime import timedelta
+from functools import wraps
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
+from django.db.models.functions import Ceil
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clinic.access import can_manage_clinic, clinical_staff_required
-from clinic.csv_export import csv_download
+from clinic.csv_export import csv_download, csv_stream
 from patients.models import Patient
 from treatments.models import (
     AdverseEvent,
@@ -29,42 +31,53 @@ from treatments.progress.adverse_events import adverse_event_rates, compare_with
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
 from treatments.progress.outcome_charts import adverse_event_chart, change_histogram, mean_pain_chart
 from treatments.progress.outcomes import (
-    PLAN_ROWS_SQL,
+    ReportTimedOut,
     Scope,
     change_distribution,
-    fetch_rows,
     outcome_table,
+    plans_in_scope,
+    report_queries,
     session_means,
-    sql_params,
 )
-from treatments.progress.paging import FetchedByWindow
 from treatments.progress.reference_figures import reference_condition, table_with_references
 
 PLANS_PER_PAGE = 50
+# Active plans past their midpoint session without relief by then (ceil(planned / 2): session 5 of 9).
+STALLED_AT_MIDPOINT = (
+    Q(status="active")
+    & Q(sessions__gte=Ceil(F("sessions_planned") / 2.0))
+    & (Q(relief_session__isnull=True) | Q(relief_session__gt=Ceil(F("sessions_planned") / 2.0)))
+)
 REVIEW_LIST_LIMIT = 50
 NO_SHOW_WINDOW_DAYS = 180
-# The plans behind each figure of the table (and the ones missing from it), as SQL conditions on a plan row.
+# The plans behind each figure of the table (and the ones missing from it), as conditions on a summary row.
 FIGURES = {
-    "all": ("Every plan", "TRUE"),
-    "reduction": ("Plans with a measured reduction", "reduction IS NOT NULL"),
-    "reduction-missing": ("Plans missing a reduction (no intake baseline or no signed session)", "reduction IS NULL"),
-    "relief": ("Plans that reached meaningful relief", "relief_session IS NOT NULL"),
-    "relief-missing": ("Plans with no signed session", "sessions IS NULL"),
-    "followed": ("Plans followed up at 6 months", "relapsed IS NOT NULL"),
-    "relapsed": ("Plans that relapsed", "relapsed"),
-    "relapse-missing": ("Plans not followed up", "follow_up_on IS NULL"),
-    "never-relieved": ("Plans followed up that never reached relief (not judged for relapse)", "never_relieved"),
-    "outside-window": ("Plans followed up outside the 6-month window (not counted)", "outside_window"),
-    "improved4-eligible": ("Plans with at least 4 sessions", "improved_by_4 IS NOT NULL"),
-    "improved4": ("Plans with meaningful relief by session 4", "improved_by_4"),
-    "improved4-missing": ("Plans with fewer than 4 sessions", "improved_by_4 IS NULL"),
-    "nsaid-eligible": ("Patients on daily NSAIDs at intake", "nsaid_reduced IS NOT NULL"),
-    "nsaid": ("Patients who reduced or stopped daily NSAIDs", "nsaid_reduced"),
+    "all": ("Every plan", Q()),
+    "reduction": ("Plans with a measured reduction", Q(reduction__isnull=False)),
+    "reduction-missing": (
+        "Plans missing a reduction (no intake baseline or no signed session)",
+        Q(reduction__isnull=True),
+    ),
+    "relief": ("Plans that reached meaningful relief", Q(relief_session__isnull=False)),
+    "relief-missing": ("Plans with no signed session", Q(sessions__isnull=True)),
+    "followed": ("Plans followed up at 6 months", Q(relapsed__isnull=False)),
+    "relapsed": ("Plans that relapsed", Q(relapsed=True)),
+    "relapse-missing": ("Plans not followed up", Q(follow_up_on__isnull=True)),
+    "never-relieved": (
+        "Plans followed up that never reached relief (not judged for relapse)",
+        Q(never_relieved=True),
+    ),
+    "outside-window": ("Plans followed up outside the 6-month window (not counted)", Q(outside_window=True)),
+    "improved4-eligible": ("Plans with at least 4 sessions", Q(improved_by_4__isnull=False)),
+    "improved4": ("Plans with meaningful relief by session 4", Q(improved_by_4=True)),
+    "improved4-missing": ("Plans with fewer than 4 sessions", Q(improved_by_4__isnull=True)),
+    "nsaid-eligible": ("Patients on daily NSAIDs at intake", Q(nsaid_reduced__isnull=False)),
+    "nsaid": ("Patients who reduced or stopped daily NSAIDs", Q(nsaid_reduced=True)),
     "nsaid-missing": (
         "Plans missing NSAID use (no intake, or none recorded at the last session)",
-        "nsaid_reduced IS NULL AND NOT nsaid_not_applicable",
+        Q(nsaid_reduced__isnull=True, nsaid_not_applicable=False),
     ),
-    "nsaid-not-applicable": ("Patients not on daily NSAIDs at intake (not applicable)", "nsaid_not_applicable"),
+    "nsaid-not-applicable": ("Patients not on daily NSAIDs at intake (not applicable)", Q(nsaid_not_applicable=True)),
 }
 CSV_PLAN_COLUMNS = [
     "plan_id",
@@ -107,17 +120,33 @@ CSV_REFERENCE_COLUMNS = [
 ]  # fmt: skip
 
 
+def gives_up_when_slow(view):
+    """Runs a report view's statements under the report timeout; past it, a page that says so (503)."""
+
+    @wraps(view)
+    def report(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            with report_queries():
+                return view(request, *args, **kwargs)
+        except ReportTimedOut:
+            seconds = f"{settings.REPORT_STATEMENT_TIMEOUT_MS / 1000:g}"
+            return render(request, "treatments/report_timed_out.html", {"seconds": seconds}, status=503)
+
+    return report
+
+
 @require_GET
 @clinical_staff_required
+@gives_up_when_slow
 def outcomes(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     context = {"form": form, "figures": FIGURES}
     if form.is_valid():
         rule, scope = ReliefRule.in_force(), form.scope()
         labels = dict(TreatmentPlan.Approach.choices)
-        means = session_means(scope, rule)
-        distribution = change_distribution(scope, rule)
-        groups = outcome_table(scope, rule)
+        means = session_means(scope)
+        distribution = change_distribution(scope)
+        groups = outcome_table(scope)
         rows, standard_care = table_with_references(groups, scope)
         adverse = adverse_event_rates(scope)
         adverse_reference = AdverseEventReference.objects.active()
@@ -144,20 +173,13 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     return render(request, "treatments/outcomes.html", context)
 
 
-def _figure_rows(scope: Scope, rule: ReliefRule, condition: str, *, limit=None, offset=0) -> list[dict]:
-    sql = f"SELECT * FROM ({PLAN_ROWS_SQL}) AS plan_rows WHERE {condition} ORDER BY started_at, id"  # noqa: S608  (condition comes from FIGURES)
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return fetch_rows(sql, sql_params(scope, rule))
-
-
-def _figure_count(scope: Scope, rule: ReliefRule, condition: str) -> int:
-    sql = f"SELECT count(*) AS n FROM ({PLAN_ROWS_SQL}) AS plan_rows WHERE {condition}"  # noqa: S608  (from FIGURES)
-    return fetch_rows(sql, sql_params(scope, rule))[0]["n"]
+def _figure_rows(scope: Scope, condition: Q):
+    return plans_in_scope(scope).filter(condition).order_by("started_at", "plan_id")
 
 
 @require_GET
 @clinical_staff_required
+@gives_up_when_slow
 def outcome_plans(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     figure = request.GET.get("figure", "all")
@@ -166,23 +188,13 @@ def outcome_plans(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         context["error"] = "That figure is not one of the table's; no plans are listed."
     elif form.is_valid():
-        rule, scope = ReliefRule.in_force(), form.scope()
         title, condition = FIGURES[figure]
-        page = Paginator(
-            FetchedByWindow(
-                count=lambda: _figure_count(scope, rule, condition),
-                fetch=lambda limit, offset: _figure_rows(scope, rule, condition, limit=limit, offset=offset),
-            ),
-            PLANS_PER_PAGE,
-        ).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        plans = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
-        for row in rows:
-            row["plan"] = plans[row["id"]]
+        rows = _figure_rows(form.scope(), condition).select_related("plan__patient", "plan__practitioner")
+        page = Paginator(rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             title=title,
             page=page,
-            rows=rows,
+            rows=page.object_list,
             active_filters=form.active_filters(),
             approach_label=dict(TreatmentPlan.Approach.choices).get(request.GET.get("approach", ""), ""),
         )
@@ -201,6 +213,7 @@ def _number(value, places: int = 2) -> str:
 
 @require_GET
 @clinical_staff_required
+@gives_up_when_slow
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     if not form.is_valid():
@@ -208,7 +221,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     response, writer = csv_download("outcomes-by-approach.csv")
     writer.writerow([*CSV_TABLE_COLUMNS, *CSV_REFERENCE_COLUMNS])
     scope = form.scope()
-    rows, standard_care = table_with_references(outcome_table(scope, ReliefRule.in_force()), scope)
+    rows, standard_care = table_with_references(outcome_table(scope), scope)
     condition = reference_condition(scope)
     for group, reference in rows:
         ci, wilson = group.reduction_ci or (None, None), group.relapse_ci or (None, None)
@@ -251,24 +264,39 @@ def outcome_plans_csv(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     if not form.is_valid():
         return _invalid_csv(form)
-    rows = _figure_rows(form.scope(), ReliefRule.in_force(), "TRUE")
-    details = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk([row["id"] for row in rows])
-    response, writer = csv_download("outcomes-plans.csv")
-    writer.writerow(CSV_PLAN_COLUMNS)
-    for row in rows:
-        plan = details[row["id"]]
-        writer.writerow(
-            [
-                plan.public_id, plan.patient.mrn, row["approach"], row["status"], plan.practitioner.username,
-                timezone.localdate(row["started_at"]).isoformat(), row["sessions_planned"], row["sessions"] or 0,
-                _blank(row["baseline_fs"]), _blank(row["end_fs"]), _blank(row["reduction"]),
-                _blank(row["relief_session"]), _blank(row["weeks_to_relief"]), _blank(row["improved_by_4"]),
-                row["nsaid_start"] or "", row["nsaid_end"] or "",
-                "not applicable" if row["nsaid_not_applicable"] else _blank(row["nsaid_reduced"]),
-                _blank(row["relapsed"]), _blank(row["never_relieved"]), _blank(row["outside_window"]),
-            ]
-        )  # fmt: skip
-    return response
+    return csv_stream("outcomes-plans.csv", _plan_csv_rows(form.scope()))
+
+
+def _plan_csv_rows(scope: Scope):
+    """The header, then a row per plan read through a server-side cursor: memory stays flat at any size.
+
+    This runs while the response streams, after the view's transaction has ended, so it opens its own. A
+    statement past the report timeout ends the file with a line that says so.
+    """
+    yield CSV_PLAN_COLUMNS
+    try:
+        with report_queries():
+            rows = _figure_rows(scope, Q()).values_list(
+                "plan__public_id", "plan__patient__mrn", "approach", "status", "plan__practitioner__username",
+                "started_at", "sessions_planned", "sessions", "baseline_first_step", "end_first_step", "reduction",
+                "relief_session", "weeks_to_relief", "improved_by_4", "nsaid_start", "nsaid_end", "nsaid_reduced",
+                "nsaid_not_applicable", "relapsed", "never_relieved", "outside_window",
+            )  # fmt: skip
+            for (
+                public_id, mrn, approach, status, practitioner, started_at, planned, sessions, baseline, end,
+                reduction, relief_session, weeks, improved4, nsaid_start, nsaid_end, nsaid_reduced,
+                nsaid_not_applicable, relapsed, never_relieved, outside_window,
+            ) in rows.iterator(chunk_size=2000):  # fmt: skip
+                yield [
+                    public_id, mrn, approach, status, practitioner, timezone.localdate(started_at).isoformat(),
+                    planned, sessions or 0, _blank(baseline), _blank(end), _blank(reduction),
+                    _blank(relief_session), _blank(weeks), _blank(improved4), nsaid_start or "", nsaid_end or "",
+                    "not applicable" if nsaid_not_applicable else _blank(nsaid_reduced),
+                    _blank(relapsed), _blank(never_relieved), _blank(outside_window),
+                ]  # fmt: skip
+    except ReportTimedOut:
+        seconds = settings.REPORT_STATEMENT_TIMEOUT_MS / 1000
+        yield [f"The export stopped here: reading the plans took longer than {seconds:g} seconds. Narrow the filters."]
 
 
 def _blank(value) -> str:
@@ -281,22 +309,14 @@ def _blank(value) -> str:
 
 @require_GET
 @clinical_staff_required
+@gives_up_when_slow
 def review_queue(request: HttpRequest) -> HttpResponse:
     """What needs a clinician's attention: four short lists, each capped, each with its full count."""
     own = None if can_manage_clinic(request.user) else request.user
     rule = ReliefRule.in_force()
     scope = Scope(completed_only=False, only_practitioner_id=own.pk if own else None)
-    midpoint = (
-        "status = 'active' AND sessions >= ceil(sessions_planned / 2.0) "
-        "AND (relief_session IS NULL OR relief_session > ceil(sessions_planned / 2.0))"
-    )
-    stalled_rows = _figure_rows(scope, rule, midpoint, limit=REVIEW_LIST_LIMIT)
-    stalled_plans = TreatmentPlan.objects.select_related("patient", "practitioner").in_bulk(
-        [row["id"] for row in stalled_rows]
-    )
-    for row in stalled_rows:
-        row["plan"] = stalled_plans[row["id"]]
-        row["midpoint"] = math.ceil(row["sessions_planned"] / 2)
+    stalled = _figure_rows(scope, STALLED_AT_MIDPOINT).select_related("plan__patient", "plan__practitioner")
+    stalled_rows = list(stalled[:REVIEW_LIST_LIMIT])
 
     today = timezone.localdate()
     plans = TreatmentPlan.objects.filter(practitioner=own) if own else TreatmentPlan.objects.all()
@@ -326,7 +346,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         row["patient"] = patients[row["patient"]]
     context = {
         "stalled": stalled_rows,
-        "stalled_count": _figure_count(scope, rule, midpoint),
+        "stalled_count": stalled.count(),
         "overdue": list(overdue[:REVIEW_LIST_LIMIT]),
         "overdue_count": overdue.count(),
         "ran_out": list(ran_out[:REVIEW_LIST_LIMIT]),
