@@ -17,7 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -80,10 +80,23 @@ class PatientQuerySet(models.QuerySet):
         digits = digits_only(query)
         if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 4:
             return self.filter(phone_digits__contains=digits)
-        terms = normalize_for_search(query).split()
         result = self
-        for term in terms:
-            result = result.filter(search_name__contains=term)
+        for term in normalize_for_search(query).split():
+            if len(term) >= MIN_TRIGRAM_TERM:
+                result = result.filter(search_name__contains=term)
+            else:
+                # Too short for a trigram of its own: the start of a name ("li" finds Li, Lim and Liam), which
+                # the trigram index answers from its word-start trigrams ("  l", " li"). LIKE, not a regular
+                # expression: PostgreSQL checks a LIKE on thousands of rows several times faster.
+                starts = Q(search_name__startswith=term)
+                for mark in NAME_BREAKS:
+                    starts |= Q(search_name__contains=mark + term)
+                result = result.filter(starts)
+        if not self.query.order_by:
+            # The list's order, but not from the list's index: walking that index, PostgreSQL would read
+            # every name before "N" to find the first Núñez. Sorting only the matches, found through the
+            # trigram index, costs the same whatever the name.
+            result = result.order_by(Unindexed("family_name"), Unindexed("given_name"), "id")
         return result
 
     def possible_duplicates_of(self, *, family_name: str, given_name: str, date_of_birth: date) -> list["Patient"]:
@@ -93,6 +106,19 @@ class PatientQuerySet(models.QuerySet):
         return [
             p for p in same_day if (normalize_for_search(p.given_name), normalize_for_search(p.family_name)) == wanted
         ]
+
+
+# Name fragments this long or longer are found anywhere in a name; shorter ones at the start of one.
+MIN_TRIGRAM_TERM = 3
+# What separates the parts of search_name: spaces, and the punctuation names keep (O'Connor, Smith-Jones).
+NAME_BREAKS = (" ", "-", "'", "\u2019")
+
+
+class Unindexed(Func):
+    """A column's value, as an expression no index provides in order, so the planner sorts what matched."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.CharField()
 
 
 def _parse_date(text: str) -> date | None:

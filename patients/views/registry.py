@@ -5,10 +5,12 @@ from the chart, never from here.
 """
 
 import secrets
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +23,8 @@ from patients.forms.registry import ArchiveForm, PatientForm, PatientRegisterFor
 from patients.models import Patient
 
 PATIENTS_PER_PAGE = 25
+# Counting stops here: a count of the whole registry (or of every Núñez) would cost more than the page itself.
+MAX_COUNTED = 200
 MAX_SEARCH_LENGTH = 100
 SEARCH_SESSION_KEY = "patient_searches"
 MAX_REMEMBERED_SEARCHES = 20
@@ -60,6 +64,76 @@ def list_url(*, key: str | None, show_archived: bool) -> str:
     return f"{reverse('patients:list')}{'?' + urlencode(params) if params else ''}"
 
 
+@dataclass(frozen=True)
+class PatientPage:
+    """One page of patients, from a list counted only up to MAX_COUNTED.
+
+    `count` is None when more than MAX_COUNTED match: then the pages go on with
+    Previous and Next (a page fetches one patient more than it shows, to know).
+    """
+
+    object_list: list[Patient]
+    number: int
+    count: int | None
+    has_next: bool
+
+    ELLIPSIS = Paginator.ELLIPSIS
+
+    @property
+    def more_than(self) -> int:
+        return MAX_COUNTED
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.count is None else max(1, -(-self.count // PATIENTS_PER_PAGE))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def page_range(self) -> list:
+        """Page links around this one (with … between), when the number of pages is known."""
+        if self.num_pages is None:
+            return []
+        # A paginator over a range only does arithmetic: it never touches the database.
+        counted = Paginator(range(self.count), PATIENTS_PER_PAGE)
+        return list(counted.get_elided_page_range(self.number, on_each_side=2, on_ends=1))
+
+
+def patient_page(patients: QuerySet, query: str, page: str | None) -> PatientPage:
+    """The asked-for page of `patients` matching `query`, in two queries whatever the size of the registry.
+
+    A page number that is not a number shows the first page; one past the end (or below 1) the last,
+    when the count is known, else the first.
+    """
+    found = patients.search(query)
+    matches = found.order_by()[: MAX_COUNTED + 1].count()
+    count = matches if matches <= MAX_COUNTED else None
+    try:
+        number = int(page or 1)
+    except ValueError:
+        number = 1
+    last = None if count is None else max(1, -(-count // PATIENTS_PER_PAGE))
+    if number < 1 or (last is not None and number > last):
+        number = last or 1
+    start = (number - 1) * PATIENTS_PER_PAGE
+    rows = list(found[start : start + PATIENTS_PER_PAGE + 1])
+    if not rows and number > 1:
+        # Past the end of an uncounted list (an old link): the first page rather than an empty one.
+        number, rows = 1, list(found[: PATIENTS_PER_PAGE + 1])
+    return PatientPage(
+        object_list=rows[:PATIENTS_PER_PAGE], number=number, count=count, has_next=len(rows) > PATIENTS_PER_PAGE
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @registry_staff_required
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -76,10 +150,10 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         patients = Patient.objects.filter(archived_at__isnull=False).order_by("-archived_at", "id")
     else:
         patients = Patient.objects.active()
-    page = Paginator(patients.search(query), PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = patient_page(patients, query, request.GET.get("page"))
     context = {
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_range": page.page_range(),
         "q": query,
         "show_archived": show_archived,
         "can_restore": has_role(request.user, *RESTORING_ROLES),

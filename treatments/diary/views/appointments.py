@@ -1,7 +1,7 @@
 """One appointment: book it, see it, move it, reassign it, cancel it, check the patient in, or record a no-show.
 
 Check-in, no-show and cancel are also buttons on the day sheet's cards. For an
-htmx request they answer with the updated card (`_appointment_card.html`);
+htmx request they answer with the updated card (treatments.diary.cards);
 a plain form post redirects back to `next`, so the buttons work without
 JavaScript too. Nothing here is clinical: every staff role may use it, except
 that a practitioner reassigns only their own appointments (a colleague's is
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +26,7 @@ from patients.access import patient_for_front_desk
 from treatments.access import NotYourRecord, appointment_for_front_desk, appointment_for_reassignment
 from treatments.diary import booking
 from treatments.diary.booking import BookingConflict, BookingRefused, appointment_book, appointment_reschedule
+from treatments.diary.cards import CardMaker
 from treatments.diary.forms.appointments import AppointmentForm, CancelForm, MoveForm
 from treatments.diary.forms.reassign import ReassignForm
 from treatments.models import LATE_CANCELLATION_NOTICE, Appointment, AppointmentReassignment
@@ -67,18 +69,14 @@ def _locked_appointment(request: HttpRequest, appointment_id: int) -> Appointmen
 
 
 def render_card(request, appointment, *, next_url, notice="", notice_ok=True, cancel_form=None) -> HttpResponse:
-    appointment.actions = appointment.allowed_actions(timezone.now())
-    return render(
-        request,
-        "treatments/_appointment_card.html",
-        {
-            "appointment": appointment,
-            "next_url": next_url,
-            "notice": notice,
-            "notice_ok": notice_ok,
-            "cancel_form": cancel_form,
-        },
-    )
+    """The appointment's day-sheet card alone, for htmx to swap in (with the cancel form, if given)."""
+    cards = CardMaker(request, next_url=next_url)
+    card = cards.card(appointment)
+    cancel_form_html = ""
+    if cancel_form is not None:
+        context = {**cards.context(), "appointment": card, "cancel_form": cancel_form}
+        cancel_form_html = render_to_string("treatments/_appointment_cancel_form.html", context, request=request)
+    return HttpResponse(cards.card_html(card, notice=notice, notice_ok=notice_ok, cancel_form_html=cancel_form_html))
 
 
 def _after_action(request, appointment, *, text: str, ok: bool) -> HttpResponse:
