@@ -21,4 +21,6 @@ RUN useradd --system --uid 1000 clinic && chown -R clinic /app
 USER clinic
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn clinic.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+# gunicorn.conf.py: threaded workers sized for the cores (WEB_CONCURRENCY, THREADS), bind from PORT or BIND,
+# access log with ACCESS_LOG=1. Persistent database connections come from CONN_MAX_AGE (clinic/settings.py).
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c gunicorn.conf.py clinic.wsgi:application"]
