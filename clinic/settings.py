@@ -159,6 +159,10 @@ DATABASE_ROUTERS = ["clinic.db_routers.ReportsRouter"]
 # A report statement running longer than this is cancelled and the page says so, rather than holding a
 # worker (and a database core) the front desk needs.
 REPORT_STATEMENT_TIMEOUT_MS = int(os.environ.get("REPORT_STATEMENT_TIMEOUT_MS", "5000"))
+# How many reports run at once across every app server (each takes at most one core), and how long one
+# queues for a turn before the page says the reports are busy.
+REPORTS_AT_ONCE = max(1, int(os.environ.get("REPORTS_AT_ONCE", "1")))
+REPORT_QUEUE_TIMEOUT_MS = int(os.environ.get("REPORT_QUEUE_TIMEOUT_MS", "10000"))
 if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     from django.core.exceptions import ImproperlyConfigured
 

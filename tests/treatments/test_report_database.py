@@ -4,6 +4,7 @@ import csv
 import io
 from decimal import Decimal as D
 
+import psycopg2
 import pytest
 from django.db import connection, connections, router
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,7 @@ from patients.models import Patient
 from tests.treatments.test_plan_outcomes import plan_with_sessions
 from treatments.models import PlanOutcome, TreatmentPlan
 from treatments.progress import outcomes
-from treatments.progress.outcomes import ReportTimedOut, report_queries
+from treatments.progress.reporting import REPORT_SLOT_LOCKS, ReportsBusy, ReportTimedOut, report_queries, reports_db
 
 
 def statement_timeout() -> str:
@@ -57,6 +58,33 @@ def test_a_slow_outcomes_page_says_so_instead_of_failing(clinic_admin_client, se
     assert clinic_admin_client.get(reverse("treatments:review_queue")).status_code == 200
 
 
+@pytest.fixture
+def every_report_slot_taken():
+    """Another server's report holding the only slot: a second connection to the test database."""
+    other = psycopg2.connect(**{**connection.get_connection_params(), "dbname": connection.settings_dict["NAME"]})
+    other.autocommit = True
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, 0)", [REPORT_SLOT_LOCKS])
+    yield
+    other.close()
+
+
+@pytest.mark.django_db
+def test_a_report_waits_for_a_free_slot_and_gives_up_with_a_message(
+    clinic_admin_client, settings, every_report_slot_taken
+):
+    settings.REPORT_QUEUE_TIMEOUT_MS = 100
+    with pytest.raises(ReportsBusy), report_queries():
+        pass
+    response = clinic_admin_client.get(reverse("treatments:outcomes"))
+    assert response.status_code == 503
+    assert "reports are busy" in response.content.decode()
+    exported = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()
+    assert "reports were busy" in exported
+    # Pages that are not reports do not queue.
+    assert clinic_admin_client.get(reverse("patients:list")).status_code == 200
+
+
 def test_a_csv_streams_in_chunks_without_reading_every_row_first():
     produced = []
 
@@ -79,7 +107,7 @@ def test_a_csv_streams_in_chunks_without_reading_every_row_first():
 
 def test_without_a_replica_reports_use_the_primary():
     assert router.db_for_read(PlanOutcome) == "default"
-    assert outcomes.reports_db() == "default"
+    assert reports_db() == "default"
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "reports"])

@@ -209,6 +209,8 @@ class Appointment(models.Model):
             models.Index(fields=["practitioner", "starts_at"], name="appointment_practitioner_start"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start"),
             models.Index(fields=["plan", "starts_at"], name="appointment_plan_start"),
+            # The review queue's repeated no-shows: only the no-shows, by date.
+            models.Index(fields=["starts_at", "patient"], condition=Q(status="no_show"), name="appointment_no_shows"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"),

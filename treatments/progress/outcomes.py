@@ -18,17 +18,15 @@ Definitions and their sources: docs/clinical/measuring-progress.md#outcomes-tabl
 """
 
 import math
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
-from psycopg2.errors import QueryCanceled
+from django.conf import settings as django_settings
+from django.db import connections
 
 from treatments.models import PlanOutcome, TreatmentPlan
-
-REPORTS_ALIAS = "reports"
+from treatments.progress.reporting import reports_db
 
 Z_95 = 1.959963984540054
 # Two-sided 95% Student t quantiles for small samples; beyond 30 degrees of freedom the normal value is close.
@@ -128,53 +126,59 @@ GROUP BY 1 ORDER BY 1
 """
 
 
-class ReportTimedOut(Exception):
-    """A report statement ran past REPORT_STATEMENT_TIMEOUT_MS and PostgreSQL cancelled it."""
-
-
-def reports_db() -> str:
-    """The database alias reports read from: the read replica when one is configured."""
-    return REPORTS_ALIAS if settings.REPORTS_ON_REPLICA else DEFAULT_DB_ALIAS
-
-
-@contextmanager
-def report_queries():
-    """Run a report's statements on the reports database, each under the statement timeout.
-
-    Inside the request's transaction a savepoint keeps a cancelled statement from breaking it; SET LOCAL
-    would outlive the savepoint, so the timeout is put back once the report is done.
-    """
-    alias = reports_db()
-    try:
-        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            # JIT compilation costs more than it saves on aggregates this size.
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
-                [str(settings.REPORT_STATEMENT_TIMEOUT_MS)],
-            )
-            yield alias
-            cursor.execute("SET LOCAL statement_timeout TO DEFAULT; SET LOCAL jit TO DEFAULT")
-    except OperationalError as error:
-        if isinstance(error.__cause__, QueryCanceled):
-            raise ReportTimedOut from error
-        raise
-
-
 def plans_in_scope(scope: Scope, alias: str | None = None):
     return PlanOutcome.objects.using(alias or reports_db()).in_scope(scope)
+
+
+def scoped_sql(sql: str, scope: Scope, params: dict | None = None, *, alias: str) -> tuple[str, dict]:
+    """`sql` with its `{plans}` replaced by the summary rows in scope, and the parameters of both."""
+    plans_sql, plans_params = plans_in_scope(scope, alias).query.sql_with_params()
+    # The scope's SQL comes from the ORM with %s placeholders; the statement's own values are named.
+    named = {f"scope_{index}": value for index, value in enumerate(plans_params)}
+    plans_sql = plans_sql % tuple(f"%({name})s" for name in named)
+    return sql.format(plans=plans_sql), {**named, **(params or {})}
 
 
 def fetch_rows(sql: str, scope: Scope, params: dict | None = None, *, alias: str | None = None) -> list[dict]:
     """Rows of `sql`, whose `{plans}` stands for the summary rows in scope (call inside report_queries)."""
     alias = alias or reports_db()
-    plans_sql, plans_params = plans_in_scope(scope, alias).query.sql_with_params()
-    # The scope's SQL comes from the ORM with %s placeholders; the statement's own values are named.
-    named = {f"scope_{index}": value for index, value in enumerate(plans_params)}
-    plans_sql = plans_sql % tuple(f"%({name})s" for name in named)
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql.format(plans=plans_sql), {**named, **(params or {})})
+        cursor.execute(*scoped_sql(sql, scope, params, alias=alias))
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _yes_no(column: str) -> str:
+    return f"CASE WHEN {column} THEN 'yes' WHEN NOT {column} THEN 'no' ELSE '' END"
+
+
+# The plan-level export, a row of text cells per plan: PostgreSQL formats the values, so streaming a
+# hundred thousand plans costs little Python. Blank for missing; yes/no for the judgements.
+PLAN_EXPORT_SQL = f"""
+SELECT p.public_id::text, pt.mrn, o.approach, o.status, u.username,
+       to_char(o.started_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD'), o.sessions_planned::text,
+       coalesce(o.sessions, 0)::text, coalesce(o.baseline_first_step::text, ''),
+       coalesce(o.end_first_step::text, ''), coalesce(o.reduction::text, ''), coalesce(o.relief_session::text, ''),
+       coalesce(o.weeks_to_relief::text, ''), {_yes_no("o.improved_by_4")}, coalesce(o.nsaid_start, ''),
+       coalesce(o.nsaid_end, ''),
+       CASE WHEN o.nsaid_not_applicable THEN 'not applicable' ELSE {_yes_no("o.nsaid_reduced")} END,
+       {_yes_no("o.relapsed")}, {_yes_no("o.never_relieved")}, {_yes_no("o.outside_window")}
+FROM ({{plans}}) AS o
+JOIN treatments_treatmentplan p ON p.id = o.plan_id
+JOIN patients_patient pt ON pt.id = o.patient_id
+JOIN clinic_user u ON u.id = o.practitioner_id
+ORDER BY o.started_at, o.plan_id
+"""  # noqa: S608  (constant SQL; values go in as parameters)
+
+
+def plan_export_rows(scope: Scope, *, chunk: int = 2000) -> Iterator[tuple[str, ...]]:
+    """Every plan in scope as text cells, read through a server-side cursor (call inside report_queries)."""
+    alias = reports_db()
+    sql, params = scoped_sql(PLAN_EXPORT_SQL, scope, {"tz": django_settings.TIME_ZONE}, alias=alias)
+    with connections[alias].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
 
 
 def plan_rows(scope: Scope) -> list[dict]:

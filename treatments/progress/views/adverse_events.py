@@ -10,12 +10,14 @@ from treatments.models import AdverseEvent
 from treatments.progress.adverse_events import ANY, SEVERITIES, SEVERITY_LABELS, event_count, event_ids
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
 from treatments.progress.paging import FetchedByWindow
+from treatments.progress.reporting import gives_up_when_slow
 
 EVENTS_PER_PAGE = 50
 
 
 @require_GET
 @clinical_staff_required
+@gives_up_when_slow
 def adverse_event_sessions(request: HttpRequest) -> HttpResponse:
     form = OutcomeFilterForm.for_user(request.GET, request.user)
     kind, severity = request.GET.get("kind") or None, request.GET.get("severity") or ANY

@@ -4,11 +4,10 @@ Clinic admins see the whole clinic; practitioners the same pages for their own p
 """
 
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Ceil
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,15 +30,15 @@ from treatments.progress.adverse_events import adverse_event_rates, compare_with
 from treatments.progress.forms.outcome_filters import OutcomeFilterForm
 from treatments.progress.outcome_charts import adverse_event_chart, change_histogram, mean_pain_chart
 from treatments.progress.outcomes import (
-    ReportTimedOut,
     Scope,
     change_distribution,
     outcome_table,
+    plan_export_rows,
     plans_in_scope,
-    report_queries,
     session_means,
 )
 from treatments.progress.reference_figures import reference_condition, table_with_references
+from treatments.progress.reporting import ReportsBusy, ReportTimedOut, gives_up_when_slow, report_queries
 
 PLANS_PER_PAGE = 50
 # Active plans past their midpoint session without relief by then (ceil(planned / 2): session 5 of 9).
@@ -118,21 +117,6 @@ CSV_REFERENCE_COLUMNS = [
     "relapse_wilson95_vs_reference", "reference_improved4_percent", "reference_nsaid_reduced_percent",
     "reference_nsaid_reduced_is_lower_bound",
 ]  # fmt: skip
-
-
-def gives_up_when_slow(view):
-    """Runs a report view's statements under the report timeout; past it, a page that says so (503)."""
-
-    @wraps(view)
-    def report(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            with report_queries():
-                return view(request, *args, **kwargs)
-        except ReportTimedOut:
-            seconds = f"{settings.REPORT_STATEMENT_TIMEOUT_MS / 1000:g}"
-            return render(request, "treatments/report_timed_out.html", {"seconds": seconds}, status=503)
-
-    return report
 
 
 @require_GET
@@ -276,27 +260,12 @@ def _plan_csv_rows(scope: Scope):
     yield CSV_PLAN_COLUMNS
     try:
         with report_queries():
-            rows = _figure_rows(scope, Q()).values_list(
-                "plan__public_id", "plan__patient__mrn", "approach", "status", "plan__practitioner__username",
-                "started_at", "sessions_planned", "sessions", "baseline_first_step", "end_first_step", "reduction",
-                "relief_session", "weeks_to_relief", "improved_by_4", "nsaid_start", "nsaid_end", "nsaid_reduced",
-                "nsaid_not_applicable", "relapsed", "never_relieved", "outside_window",
-            )  # fmt: skip
-            for (
-                public_id, mrn, approach, status, practitioner, started_at, planned, sessions, baseline, end,
-                reduction, relief_session, weeks, improved4, nsaid_start, nsaid_end, nsaid_reduced,
-                nsaid_not_applicable, relapsed, never_relieved, outside_window,
-            ) in rows.iterator(chunk_size=2000):  # fmt: skip
-                yield [
-                    public_id, mrn, approach, status, practitioner, timezone.localdate(started_at).isoformat(),
-                    planned, sessions or 0, _blank(baseline), _blank(end), _blank(reduction),
-                    _blank(relief_session), _blank(weeks), _blank(improved4), nsaid_start or "", nsaid_end or "",
-                    "not applicable" if nsaid_not_applicable else _blank(nsaid_reduced),
-                    _blank(relapsed), _blank(never_relieved), _blank(outside_window),
-                ]  # fmt: skip
+            yield from plan_export_rows(scope)
     except ReportTimedOut:
         seconds = settings.REPORT_STATEMENT_TIMEOUT_MS / 1000
         yield [f"The export stopped here: reading the plans took longer than {seconds:g} seconds. Narrow the filters."]
+    except ReportsBusy:
+        yield ["The export did not start: the clinic's reports were busy. Try again in a minute."]
 
 
 def _blank(value) -> str:
@@ -320,20 +289,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
     today = timezone.localdate()
     plans = TreatmentPlan.objects.filter(practitioner=own) if own else TreatmentPlan.objects.all()
-    overdue = FollowUp.objects.filter(recorded_on__isnull=True, due_on__lt=today, plan__in=plans).select_related(
-        "plan__patient", "plan__practitioner"
-    )
+    overdue = FollowUp.objects.filter(recorded_on__isnull=True, due_on__lt=today)
+    if own:
+        overdue = overdue.filter(plan__practitioner=own)
+    overdue = overdue.select_related("plan__patient", "plan__practitioner").order_by("due_on", "pk")
+    # Per active plan, its own appointments by the (plan, starts_at) index: the cost follows the active plans.
+    of_plan = Appointment.objects.filter(plan=OuterRef("pk"))
+    booked = of_plan.filter(status__in=Appointment.COUNTED_STATUSES).values("plan").annotate(n=Count("pk"))
     ran_out = (
         plans.filter(status=TreatmentPlan.Status.ACTIVE)
-        .annotate(
-            booked=Count("appointments", filter=Q(appointments__status__in=Appointment.COUNTED_STATUSES)),
-            upcoming=Count(
-                "appointments",
-                filter=Q(appointments__status=Appointment.Status.BOOKED, appointments__starts_at__gte=timezone.now()),
-            ),
-        )
-        .filter(booked__lt=F("sessions_planned"), upcoming=0, booked__gt=0)
+        .annotate(booked=Subquery(booked.values("n")))
+        .filter(booked__lt=F("sessions_planned"), booked__gt=0)
+        .exclude(Exists(of_plan.filter(status=Appointment.Status.BOOKED, starts_at__gte=timezone.now())))
         .select_related("patient", "practitioner")
+        .order_by("pk")
     )
     no_show_since = timezone.now() - timedelta(days=NO_SHOW_WINDOW_DAYS)
     no_shows = Appointment.objects.filter(status=Appointment.Status.NO_SHOW, starts_at__gte=no_show_since)
