@@ -81,8 +81,9 @@ def test_a_report_waits_for_a_free_slot_and_gives_up_with_a_message(
     assert "reports are busy" in response.content.decode()
     exported = clinic_admin_client.get(reverse("treatments:outcome_plans_csv")).getvalue().decode()
     assert "reports were busy" in exported
-    # Pages that are not reports do not queue.
+    # Pages that are not reports do not queue, nor does a clinician's worklist.
     assert clinic_admin_client.get(reverse("patients:list")).status_code == 200
+    assert clinic_admin_client.get(reverse("treatments:review_queue")).status_code == 200
 
 
 def test_a_csv_streams_in_chunks_without_reading_every_row_first():

@@ -39,9 +39,11 @@ def reports_db() -> str:
 
 
 @contextmanager
-def report_queries():
+def report_queries(*, takes_turns: bool = True):
     """Run a report's statements on the reports database, in a report slot, under the timeout, on one core.
 
+    A worklist a clinician needs now (the review queue: short, capped lists) passes `takes_turns=False`:
+    it keeps the timeout and the single core but never queues behind the clinic admins' reports.
     Inside the request's transaction a savepoint keeps a cancelled statement from breaking it; SET LOCAL
     would outlive the savepoint, so the settings are put back once the report is done.
     """
@@ -52,9 +54,12 @@ def report_queries():
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
                 " set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),"
-                " pg_try_advisory_xact_lock(%s, 0)",
-                [str(settings.REPORT_STATEMENT_TIMEOUT_MS), str(settings.REPORT_QUEUE_TIMEOUT_MS), REPORT_SLOT_LOCKS],
-            )
+                " %s OR pg_try_advisory_xact_lock(%s, 0)",
+                [
+                    str(settings.REPORT_STATEMENT_TIMEOUT_MS), str(settings.REPORT_QUEUE_TIMEOUT_MS),
+                    not takes_turns, REPORT_SLOT_LOCKS,
+                ],
+            )  # fmt: skip
             if not cursor.fetchone()[-1]:
                 _wait_for_a_report_slot(cursor)
             yield alias
@@ -82,13 +87,15 @@ def _wait_for_a_report_slot(cursor) -> None:
     )
 
 
-def gives_up_when_slow(view):
+def gives_up_when_slow(view=None, *, takes_turns: bool = True):
     """A report view in a report slot under the timeout; past either, a page that says so (503)."""
+    if view is None:
+        return lambda view: gives_up_when_slow(view, takes_turns=takes_turns)
 
     @wraps(view)
     def report(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            with report_queries():
+            with report_queries(takes_turns=takes_turns):
                 return view(request, *args, **kwargs)
         except ReportTimedOut:
             return _unavailable(request, "slow", settings.REPORT_STATEMENT_TIMEOUT_MS)

@@ -278,7 +278,7 @@ def _blank(value) -> str:
 
 @require_GET
 @clinical_staff_required
-@gives_up_when_slow
+@gives_up_when_slow(takes_turns=False)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """What needs a clinician's attention: four short lists, each capped, each with its full count."""
     own = None if can_manage_clinic(request.user) else request.user
