@@ -20,7 +20,6 @@ from treatments.models import (
     AdverseEvent,
     Appointment,
     FollowUp,
-    ReliefRule,
     TreatmentPlan,
     TreatmentSession,
 )
