@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic.access import Role, roles_of
 from clinic.models import User
 from clinic.two_factor import APP_DEVICE_NAME
+from demo.management.commands.seed_scale import Command as SeedScale
 from demo.scale import accounts
 from demo.two_factor import DEMO_TOTP_KEY
 from patients.models import Patient
@@ -37,8 +38,9 @@ Status = TreatmentPlan.Status
 
 def seed(*extra: str) -> str:
     out = io.StringIO()
+    # The command object itself: demo/ is an installed app only with DEBUG on, and make test runs without it.
     call_command(
-        "seed_scale",
+        SeedScale(),
         "--patients",
         str(PATIENTS),
         "--today",
